@@ -1,0 +1,115 @@
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic RnnGen reports. IDs are never reused; each has a page under
+/// <c>docs/diagnostics/</c> and a row in <c>AnalyzerReleases.Unshipped.md</c>.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "RnnGen";
+    private const string HelpBase = "https://github.com/rnngen/rnngen/blob/main/docs/diagnostics/";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+
+    public static readonly DiagnosticDescriptor NotPartial = Error("RNN0001",
+        "Model class must be partial",
+        "The model class '{0}' must be declared 'partial' (and so must every type that contains it) so that RnnGen can add its members");
+
+    public static readonly DiagnosticDescriptor UnsupportedType = Error("RNN0002",
+        "Unsupported model type",
+        "'{0}' cannot be a model: {1}");
+
+    public static readonly DiagnosticDescriptor StepsMissing = Error("RNN0003",
+        "Steps is missing or not positive",
+        "[RnnModel] needs 'Steps' = the sequence length T, a positive number (it is {0})");
+
+    public static readonly DiagnosticDescriptor InputSizeMissing = Error("RNN0004",
+        "InputSize is missing",
+        "[RnnModel] needs 'InputSize' = features per step, a positive number, unless the first layer is an [Embedding]");
+
+    public static readonly DiagnosticDescriptor InputSizeWithEmbedding = Error("RNN0005",
+        "InputSize given with an embedding",
+        "'InputSize' must be omitted when the first layer is an [Embedding]: the inputs are token ids and the embedding's dimension ({0}) is the width");
+
+    public static readonly DiagnosticDescriptor SizeOutOfRange = Error("RNN0006",
+        "Size out of range",
+        "'{0}' of {1} is {2}; it must be between 1 and {3}");
+
+    public static readonly DiagnosticDescriptor LayersOutOfRange = Error("RNN0007",
+        "Layers out of range",
+        "'Layers' of '{0}' is {1}; it must be between 1 and {2}");
+
+    public static readonly DiagnosticDescriptor DropoutOutOfRange = Error("RNN0008",
+        "Dropout outside [0, 1)",
+        "'Dropout' of '{0}' is {1}; it must be at least 0 and less than 1");
+
+    public static readonly DiagnosticDescriptor UnknownFrom = Error("RNN0009",
+        "Unknown layer in From",
+        "'From' of '{0}' names '{1}', which is not an earlier layer of this model{2}");
+
+    public static readonly DiagnosticDescriptor DuplicateName = Error("RNN0010",
+        "Duplicate layer name",
+        "Two layers are named '{0}'; layer names must be unique (they prefix the tensor names)");
+
+    public static readonly DiagnosticDescriptor EmbeddingNotFirst = Error("RNN0011",
+        "Embedding must be the first layer",
+        "[Embedding] '{0}' must be the first layer: it turns the model's token ids into vectors");
+
+    public static readonly DiagnosticDescriptor NoRecurrentLayer = Error("RNN0012",
+        "No recurrent layer",
+        "The model '{0}' has no recurrent layer: add [Lstm], [Gru] or [SimpleRnn]");
+
+    public static readonly DiagnosticDescriptor UnsupportedActivation = Error("RNN0013",
+        "Unsupported activation",
+        "{0} does not support activation '{1}'; use {2}");
+
+    public static readonly DiagnosticDescriptor ModeNotSupported = Error("RNN0014",
+        "Mode not supported yet",
+        "Mode '{0}' is not supported by this version of RnnGen; use ManyToMany or ManyToOne");
+
+    public static readonly DiagnosticDescriptor RecurrentAfterCollapse = Error("RNN0015",
+        "Recurrent layer reads a single state",
+        "'{0}' reads '{1}', which holds one vector per sequence in a ManyToOne model; a recurrent layer needs a sequence");
+
+    public static readonly DiagnosticDescriptor InvalidName = Error("RNN0016",
+        "Invalid layer name",
+        "Layer name '{0}' is not valid: use a non-empty name without spaces or quotes (it prefixes tensor names such as '{0}.weight')");
+
+    public static readonly DiagnosticDescriptor EncoderDecoderOnly = Error("RNN0017",
+        "Option only for EncoderDecoder",
+        "'{0}' is only meaningful in an EncoderDecoder model");
+
+    public static readonly DiagnosticDescriptor LayersSplit = Error("RNN0018",
+        "Layers split across partial declarations",
+        "The layer attributes of '{0}' sit on more than one partial declaration, so their order is ambiguous; put them all on one declaration");
+
+    public static readonly DiagnosticDescriptor BadArgument = Error("RNN0019",
+        "Attribute argument cannot be read",
+        "The value of '{0}' cannot be read; use a constant of the documented type");
+
+    public static readonly DiagnosticDescriptor ModelTooLarge = Error("RNN0020",
+        "Model too large",
+        "The model '{0}' needs {1} floats of {2}; the limit is {3}: reduce sizes, Steps or BatchSize");
+
+    public static readonly DiagnosticDescriptor UnusedLayer = Warning("RNN0021",
+        "Layer output is never read",
+        "The output of '{0}' is never read: no layer names it in 'From' and it is not the last layer");
+
+    public static readonly DiagnosticDescriptor LossContradictsHead = Error("RNN0022",
+        "Loss does not fit the head",
+        "Loss '{0}' needs {1}");
+
+    public static readonly DiagnosticDescriptor ManyToOneOutputIsSequence = Error("RNN0023",
+        "ManyToOne output is a sequence",
+        "The last layer '{0}' outputs a sequence, but a ManyToOne model outputs one vector per sequence: let it read the last recurrent layer (or a layer after it)");
+
+    public static readonly DiagnosticDescriptor InternalError = Error("RNN0024",
+        "Internal generator error",
+        "RnnGen could not generate '{0}': {1}. Please report this with the model declaration.");
+}

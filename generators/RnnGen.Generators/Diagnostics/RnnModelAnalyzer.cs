@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using RnnGen.Generators.Parsing;
+using RnnGen.Generators.Validation;
+
+namespace RnnGen.Generators.Diagnostics;
+
+/// <summary>
+/// Reports every problem of a model declaration while the user types, at the attribute argument
+/// that is wrong. It runs the generator's own parser and validator: one source of truth.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = typeof(DiagnosticDescriptors)
+        .GetFields()
+        .Select(f => f.GetValue(null))
+        .OfType<DiagnosticDescriptor>()
+        .ToImmutableArray();
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            // Resolve the attribute type once per compilation; without the runtime there is nothing to check.
+            var modelAttribute = start.Compilation.GetTypeByMetadataName(KnownNames.RnnModelAttribute);
+            if (modelAttribute is null) return;
+            start.RegisterSymbolAction(ctx => AnalyzeType(ctx, modelAttribute), SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol modelAttribute)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute))) return;
+        var parsed = ModelParser.Parse(type, context.CancellationToken);
+        if (parsed is null) return;
+        foreach (var issue in ModelValidator.Validate(parsed.Spec))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, Locate(type, parsed, issue, context.CancellationToken), issue.Args));
+        }
+    }
+
+    private static Location Locate(INamedTypeSymbol type, ParsedModel parsed, ValidationIssue issue, System.Threading.CancellationToken ct)
+    {
+        if (issue.Target == IssueTarget.Class)
+        {
+            return type.Locations.FirstOrDefault() ?? Location.None;
+        }
+        var attribute = issue.Target == IssueTarget.Layer ? parsed.LayerAttributes[issue.LayerIndex] : parsed.ModelAttribute;
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(ct) is not AttributeSyntax syntax)
+        {
+            return type.Locations.FirstOrDefault() ?? Location.None;
+        }
+        if (issue.Argument is not null && syntax.ArgumentList is { } args)
+        {
+            int positional = issue.Argument switch { "size" => 0, "dimension" => 1, _ => -1 };
+            int index = 0;
+            foreach (var arg in args.Arguments)
+            {
+                bool named = arg.NameEquals is not null || arg.NameColon is not null;
+                if (positional < 0 && arg.NameEquals?.Name.Identifier.ValueText == issue.Argument) return arg.GetLocation();
+                if (positional >= 0 && !named && index == positional) return arg.GetLocation();
+                if (!named) index++;
+            }
+        }
+        return syntax.GetLocation();
+    }
+}

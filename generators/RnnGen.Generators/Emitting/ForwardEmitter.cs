@@ -1,0 +1,236 @@
+using RnnGen.Generators.Helpers;
+using RnnGen.Generators.Lowering;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators.Emitting;
+
+/// <summary>
+/// Writes <c>Predict</c> and the forward pass over the whole sequence: stage the input
+/// time-major, run each layer (for a recurrent layer: one input-projection product for all steps,
+/// then the recurrence step by step), then write the output batch-first.
+/// </summary>
+internal static class ForwardEmitter
+{
+    public static void Write(SourceWriter w, ModelPlan plan)
+    {
+        string inputType = plan.TokenInput ? Names.ReadOnlySpanInt : Names.ReadOnlySpan;
+        string inputShape = plan.TokenInput ? "[B, T] token ids" : "[B, T, X]";
+        string outputShape = plan.OutputIsSequence ? "[B, T, Y]" : "[B, Y]";
+        w.Line("/// <summary>");
+        w.Line($"/// Runs the model on a batch: <paramref name=\"input\"/> {inputShape}, <paramref name=\"output\"/> {outputShape}, batch-first and row-major.");
+        w.Line("/// Allocates nothing.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
+        w.OpenBlock($"public void Predict({inputType} input, {Names.Span} output)");
+        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
+        w.Line("CheckLength(output.Length, OutputLength, nameof(output));");
+        if (plan.TokenInput) w.Line("CheckTokens(input);");
+        w.Line("Forward(input);");
+        WriteOutputCopy(w, plan);
+        w.CloseBlock();
+        w.Line();
+
+        w.OpenBlock("private static void CheckLength(int actual, int expected, string name)");
+        w.Line($"if (actual != expected) throw new {Names.ArgumentException}(\"Expected a span of \" + expected + \" floats/ids, got \" + actual + \".\", name);");
+        w.CloseBlock();
+        w.Line();
+        if (plan.TokenInput)
+        {
+            w.OpenBlock($"private static void CheckTokens({Names.ReadOnlySpanInt} tokens)");
+            w.OpenBlock("for (int i = 0; i < tokens.Length; i++)");
+            w.Line("if ((uint)tokens[i] >= VocabularySize)");
+            w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[i], \"Token id at index \" + i + \" is \" + tokens[i] + \"; ids must be in [0, \" + VocabularySize + \").\");");
+            w.CloseBlock();
+            w.CloseBlock();
+            w.Line();
+        }
+
+        w.Line("/// <summary>The forward pass over all T steps; fills the activation buffer.</summary>");
+        w.OpenBlock($"private void Forward({inputType} input)");
+        w.Line($"{Names.ReadOnlySpan} p = _parameters;");
+        w.Line($"{Names.Span} a = _work;");
+        w.Line("const int T = Steps, B = BatchSize;");
+        if (!plan.TokenInput)
+        {
+            w.Line();
+            w.Line("// Stage the input time-major: x[t, b, :] = input[b, t, :]");
+            w.OpenBlock("for (int b = 0; b < B; b++)");
+            w.Line("for (int t = 0; t < T; t++)");
+            w.Line($"    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(A.{plan.StagedInput.Id} + (t * B + b) * InputSize, InputSize));");
+            w.CloseBlock();
+        }
+        foreach (var layer in plan.Layers)
+        {
+            w.Line();
+            w.Line($"// ── Layer {layer.Index}: {ModelEmitter.DescribeLayer(layer.Spec)} ──");
+            switch (layer.Spec.Kind)
+            {
+                case LayerKind.Embedding: WriteEmbedding(w, layer); break;
+                case LayerKind.Dense: WriteDense(w, layer); break;
+                default: WriteRecurrent(w, plan, layer); break;
+            }
+        }
+        w.CloseBlock();
+        w.Line();
+    }
+
+    private static void WriteOutputCopy(SourceWriter w, ModelPlan plan)
+    {
+        var o = plan.Output;
+        if (plan.OutputIsSequence)
+        {
+            w.Line("// output[b, t, :] = y[t, b, :]");
+            w.Line($"{Names.ReadOnlySpan} y = new {Names.ReadOnlySpan}(_work, A.{o.Id}, A.{o.Id}_len);");
+            w.Line("for (int b = 0; b < BatchSize; b++)");
+            w.Line("    for (int t = 0; t < Steps; t++)");
+            w.Line("        y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));");
+        }
+        else
+        {
+            w.Line($"new {Names.ReadOnlySpan}(_work, A.{o.Id}, A.{o.Id}_len).CopyTo(output);");
+        }
+    }
+
+    private static void WriteEmbedding(SourceWriter w, LayerPlan layer)
+    {
+        int d = layer.Spec.Dimension;
+        w.Line($"// e[t, b, :] = {layer.Spec.Name}.weight[input[b, t], :]   [V, D] = [{layer.Spec.Size}, {d}]");
+        w.OpenBlock("for (int b = 0; b < B; b++)");
+        w.Line("for (int t = 0; t < T; t++)");
+        w.Line($"    p.Slice(P.{layer.Weight!.Id} + input[b * T + t] * {d}, {d}).CopyTo(a.Slice(A.{layer.Output.Id} + (t * B + b) * {d}, {d}));");
+        w.CloseBlock();
+    }
+
+    private static void WriteDense(SourceWriter w, LayerPlan layer)
+    {
+        int inW = layer.Wiring.InputWidth, outW = layer.Spec.Size;
+        string rows = layer.Wiring.OutputIsSequence ? "T * B" : "B";
+        var x = layer.Input;
+        var y = layer.Output;
+        w.Line($"// y = {layer.Spec.Activation.ToString().ToLowerInvariant()}(W x + b)   W: [{outW}, {inW}], rows: {(layer.Wiring.OutputIsSequence ? "every step of every sequence" : "one per sequence")}");
+        w.OpenBlock("");
+        w.Line($"var y = a.Slice(A.{y.Id}, A.{y.Id}_len);");
+        w.Line($"{Names.Blas}.SetRows(y, {outW}, {rows}, p.Slice(P.{layer.Bias!.Id}, P.{layer.Bias.Id}_len));");
+        w.Line($"{Names.Blas}.MatMulTransposedAdd(a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, p.Slice(P.{layer.Weight!.Id}, P.{layer.Weight.Id}_len), y, {outW}, {rows}, {outW}, {inW});");
+        WriteActivation(w, layer.Spec.Activation, "y", rows, outW);
+        w.CloseBlock();
+    }
+
+    internal static void WriteActivation(SourceWriter w, Activation activation, string span, string rows, int width)
+    {
+        switch (activation)
+        {
+            case Activation.Tanh: w.Line($"{Names.Activations}.Tanh({span});"); break;
+            case Activation.Relu: w.Line($"{Names.Activations}.Relu({span});"); break;
+            case Activation.Sigmoid: w.Line($"{Names.Activations}.Sigmoid({span});"); break;
+            case Activation.Softmax: w.Line($"{Names.Activations}.Softmax({span}, {rows}, {width});"); break;
+        }
+    }
+
+    private static void WriteRecurrent(SourceWriter w, ModelPlan plan, LayerPlan layer)
+    {
+        var spec = layer.Spec;
+        int H = spec.Size, G = spec.Gates, GH = G * H, D = spec.Directions, DH = D * H;
+        foreach (var sub in layer.SubLayers)
+        {
+            int inW = sub.InWidth;
+            var x = sub.Input;
+            var o = sub.Output;
+            foreach (var dir in sub.Directions)
+            {
+                string label = $"{spec.Name}{dir.Suffix}";
+                w.OpenBlock($"// {label}{(dir.Reverse ? ": backward direction, t = T-1 … 0" : "")}");
+                // Input projection for every step at once.
+                bool foldHiddenBias = spec.Kind != LayerKind.Gru;
+                w.Line(spec.Kind switch
+                {
+                    LayerKind.Lstm => $"// gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [{GH} x {inW}]·[{inW}] -> [{GH}], {plan.T}·{plan.B} rows",
+                    LayerKind.Gru => $"// gx[t] = W_ih x[t] + b_ih for all t at once   [{GH} x {inW}]·[{inW}] -> [{GH}], {plan.T}·{plan.B} rows",
+                    _ => $"// pre[t] = W_ih x[t] + b_ih + b_hh for all t at once   [{H} x {inW}]·[{inW}] -> [{H}], {plan.T}·{plan.B} rows",
+                });
+                w.Line($"var gates = a.Slice(A.{dir.Gates.Id}, A.{dir.Gates.Id}_len);");
+                w.Line($"var wih = p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len);");
+                w.Line($"var whh = p.Slice(P.{dir.Whh.Id}, P.{dir.Whh.Id}_len);");
+                w.Line($"var bih = p.Slice(P.{dir.Bih.Id}, P.{dir.Bih.Id}_len);");
+                w.Line($"var bhh = p.Slice(P.{dir.Bhh.Id}, P.{dir.Bhh.Id}_len);");
+                w.Line(foldHiddenBias
+                    ? $"{Names.Blas}.SetRows(gates, {GH}, T * B, bih, bhh);"
+                    : $"{Names.Blas}.SetRows(gates, {GH}, T * B, bih);");
+                w.Line($"{Names.Blas}.MatMulTransposedAdd(a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, wih, gates, {GH}, T * B, {GH}, {inW});");
+                w.Line($"var hs = a.Slice(A.{o.Id}, A.{o.Id}_len); // [T, B, {DH}]");
+                w.Line($"{Names.ReadOnlySpan} zeros = a.Slice(A.{plan.Zeros.Id}, {plan.B * H});");
+                if (dir.Cell is not null) w.Line($"var cs = a.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len); // [T, B, {H}]");
+                if (dir.HiddenGates is not null) w.Line($"var ghs = a.Slice(A.{dir.HiddenGates.Id}, A.{dir.HiddenGates.Id}_len); // [T, B, {3 * H}]");
+                if (dir.ResetHidden is not null) w.Line($"var rhs = a.Slice(A.{dir.ResetHidden.Id}, A.{dir.ResetHidden.Id}_len); // [T, B, {H}]");
+                w.OpenBlock("for (int s = 0; s < T; s++)");
+                w.Line(dir.Reverse ? "int t = T - 1 - s, tp = t + 1; // tp: the step before, in this direction" : "int t = s, tp = t - 1; // tp: the step before");
+                w.Line($"var g = gates.Slice(t * B * {GH}, B * {GH});");
+                // h_{t-1} rows for all batch rows: stride DH in the output sequence, or zeros (stride H).
+                string hOffset = dir.Reverse ? $"tp * B * {DH} + {H}" : $"tp * B * {DH}";
+                w.Line($"{Names.ReadOnlySpan} hp = s == 0 ? zeros : hs.Slice({hOffset}, (B - 1) * {DH} + {H});");
+                w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH}; // row stride of hp" : $"const int ldh = {H}; // row stride of hp");
+                switch (spec.Kind)
+                {
+                    case LayerKind.Lstm:
+                        w.Line($"// gates += W_hh h[t-1]   [{GH} x {H}]·[{H}] -> [{GH}]");
+                        w.Line($"if (s > 0) {Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {GH}, B, {GH}, {H});");
+                        w.Line("// i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)");
+                        w.OpenBlock("for (int b = 0; b < B; b++)");
+                        w.Line($"{Names.ReadOnlySpan} cp = s == 0 ? zeros.Slice(0, {H}) : cs.Slice((tp * B + b) * {H}, {H});");
+                        w.Line($"{Names.Cells}.LstmForward(g.Slice(b * {GH}, {GH}), cp, cs.Slice((t * B + b) * {H}, {H}), hs.Slice((t * B + b) * {DH}{(dir.Reverse ? " + " + H : "")}, {H}));");
+                        w.CloseBlock();
+                        break;
+                    case LayerKind.Gru when spec.Variant == GruVariant.ResetAfter:
+                        w.Line($"// gh = W_hh h[t-1] + b_hh   [{GH} x {H}]·[{H}] -> [{GH}]");
+                        w.Line($"var gh = ghs.Slice(t * B * {GH}, B * {GH});");
+                        w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh);");
+                        w.Line($"if (s > 0) {Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, gh, {GH}, B, {GH}, {H});");
+                        w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
+                        w.OpenBlock("for (int b = 0; b < B; b++)");
+                        w.Line($"{Names.Cells}.GruForward(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {GH}), hp.Slice(b * ldh, {H}), hs.Slice((t * B + b) * {DH}{(dir.Reverse ? " + " + H : "")}, {H}));");
+                        w.CloseBlock();
+                        break;
+                    case LayerKind.Gru:
+                        w.Line($"// gh_rz = W_hr,hz h[t-1] + b_hr,hz   [{2 * H} x {H}]·[{H}] -> [{2 * H}]");
+                        w.Line($"var gh = ghs.Slice(t * B * {GH}, B * {GH});");
+                        w.Line($"var rh = rhs.Slice(t * B * {H}, B * {H});");
+                        w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh.Slice(0, {2 * H}));");
+                        w.Line($"if (s > 0) {Names.Blas}.MatMulTransposedAdd(hp, ldh, whh.Slice(0, {2 * H * H}), gh, {GH}, B, {2 * H}, {H});");
+                        w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]");
+                        w.Line("for (int b = 0; b < B; b++)");
+                        w.Line($"    {Names.Cells}.GruResetBeforeGates(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {2 * H}), hp.Slice(b * ldh, {H}), rh.Slice(b * {H}, {H}));");
+                        w.Line($"// gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [{H} x {H}]·[{H}] -> [{H}]");
+                        w.Line($"var ghn = gh.Slice({2 * H});");
+                        w.Line($"{Names.Blas}.SetRows(ghn, {GH}, B, bhh.Slice({2 * H}, {H}));");
+                        w.Line($"if (s > 0) {Names.Blas}.MatMulTransposedAdd(rh, {H}, whh.Slice({2 * H * H}, {H * H}), ghn, {GH}, B, {H}, {H});");
+                        w.Line("// n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
+                        w.Line("for (int b = 0; b < B; b++)");
+                        w.Line($"    {Names.Cells}.GruResetBeforeFinish(g.Slice(b * {GH}, {GH}), ghn.Slice(b * {GH}, {H}), hp.Slice(b * ldh, {H}), hs.Slice((t * B + b) * {DH}{(dir.Reverse ? " + " + H : "")}, {H}));");
+                        break;
+                    default:
+                        string act = spec.Activation == Activation.Relu ? "Relu" : "Tanh";
+                        w.Line($"// pre += W_hh h[t-1]   [{H} x {H}]·[{H}] -> [{H}]");
+                        w.Line($"if (s > 0) {Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {H}, B, {H}, {H});");
+                        w.Line($"// h = {act.ToLowerInvariant()}(pre)");
+                        w.Line("for (int b = 0; b < B; b++)");
+                        w.Line($"    {Names.Cells}.Rnn{act}Forward(g.Slice(b * {H}, {H}), hs.Slice((t * B + b) * {DH}{(dir.Reverse ? " + " + H : "")}, {H}));");
+                        break;
+                }
+                w.CloseBlock();
+                w.CloseBlock();
+            }
+        }
+        if (layer.Collapses)
+        {
+            var top = layer.SubLayers[layer.SubLayers.Count - 1].Output;
+            w.Line(D == 2
+                ? "// Final state: concat(forward h after step T-1, backward h after step 0)"
+                : "// Final state: h after step T-1");
+            w.OpenBlock("for (int b = 0; b < B; b++)");
+            w.Line($"a.Slice(A.{top.Id} + ((T - 1) * B + b) * {DH}, {H}).CopyTo(a.Slice(A.{layer.Output.Id} + b * {DH}, {H}));");
+            if (D == 2) w.Line($"a.Slice(A.{top.Id} + b * {DH} + {H}, {H}).CopyTo(a.Slice(A.{layer.Output.Id} + b * {DH} + {H}, {H}));");
+            w.CloseBlock();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace RnnGen.Generators.Emitting;
+
+/// <summary>Fully qualified names of the runtime types the generated code calls.</summary>
+internal static class Names
+{
+    public const string Span = "global::System.Span<float>";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+    public const string ReadOnlySpanInt = "global::System.ReadOnlySpan<int>";
+    public const string Blas = "global::RnnGen.Kernels.Blas";
+    public const string Cells = "global::RnnGen.Kernels.Cells";
+    public const string Activations = "global::RnnGen.Kernels.Activations";
+    public const string Random = "global::RnnGen.Initialization.RnnRandom";
+    public const string Init = "global::RnnGen.Initialization.ParameterInit";
+    public const string Safetensors = "global::RnnGen.IO.Safetensors";
+    public const string TensorLayout = "global::RnnGen.IO.TensorLayout";
+    public const string ArgumentException = "global::System.ArgumentException";
+    public const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\", \"0.1.0\")]";
+}

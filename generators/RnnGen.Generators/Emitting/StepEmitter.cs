@@ -1,0 +1,148 @@
+using RnnGen.Generators.Helpers;
+using RnnGen.Generators.Lowering;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators.Emitting;
+
+/// <summary>
+/// Writes the streaming API of a unidirectional model: <c>Step</c> runs one time step for the
+/// whole batch and carries the state; <c>ResetState</c> zeroes it. The same cell kernels as
+/// the forward pass, with the state updated in place.
+/// </summary>
+internal static class StepEmitter
+{
+    public static void Write(SourceWriter w, ModelPlan plan)
+    {
+        string inputType = plan.TokenInput ? Names.ReadOnlySpanInt : Names.ReadOnlySpan;
+        w.Line("/// <summary>");
+        w.Line(plan.TokenInput
+            ? "/// Runs one time step for the whole batch: <paramref name=\"x\"/> [B] token ids, <paramref name=\"y\"/> [B, Y]."
+            : "/// Runs one time step for the whole batch: <paramref name=\"x\"/> [B, X], <paramref name=\"y\"/> [B, Y].");
+        w.Line("/// The recurrent state is carried to the next call (start from zeros, or call <see cref=\"ResetState\"/>).");
+        w.Line("/// Feeding a sequence step by step gives the same outputs as <c>Predict</c>. Allocates nothing.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        w.OpenBlock($"public void Step({inputType} x, {Names.Span} y)");
+        w.Line($"CheckLength(x.Length, BatchSize{(plan.TokenInput ? "" : " * InputSize")}, nameof(x));");
+        w.Line("CheckLength(y.Length, BatchSize * OutputSize, nameof(y));");
+        if (plan.TokenInput) w.Line("CheckTokens(x);");
+        w.Line($"{Names.ReadOnlySpan} p = _parameters;");
+        w.Line($"{Names.Span} st = _state;");
+        w.Line($"{Names.Span} q = _stepWork;");
+        w.Line("const int B = BatchSize;");
+        // Each layer's one-step output: an expression for a span and its row stride.
+        var outputs = new string[plan.Layers.Count];
+        foreach (var layer in plan.Layers)
+        {
+            string input = layer.Wiring.Source < 0 ? "x" : outputs[layer.Wiring.Source];
+            w.Line();
+            w.Line($"// ── Layer {layer.Index}: {ModelEmitter.DescribeLayer(layer.Spec)} ──");
+            switch (layer.Spec.Kind)
+            {
+                case LayerKind.Embedding:
+                {
+                    int d = layer.Spec.Dimension;
+                    var o = layer.StepOutput!;
+                    w.Line("for (int b = 0; b < B; b++)");
+                    w.Line($"    p.Slice(P.{layer.Weight!.Id} + x[b] * {d}, {d}).CopyTo(q.Slice(Q.{o.Id} + b * {d}, {d}));");
+                    outputs[layer.Index] = $"q.Slice(Q.{o.Id}, Q.{o.Id}_len)";
+                    break;
+                }
+                case LayerKind.Dense:
+                {
+                    int inW = layer.Wiring.InputWidth, outW = layer.Spec.Size;
+                    var o = layer.StepOutput!;
+                    w.OpenBlock("");
+                    w.Line($"var o = q.Slice(Q.{o.Id}, Q.{o.Id}_len);");
+                    w.Line($"{Names.Blas}.SetRows(o, {outW}, B, p.Slice(P.{layer.Bias!.Id}, P.{layer.Bias.Id}_len));");
+                    w.Line($"{Names.Blas}.MatMulTransposedAdd({input}, {inW}, p.Slice(P.{layer.Weight!.Id}, P.{layer.Weight.Id}_len), o, {outW}, B, {outW}, {inW});");
+                    ForwardEmitter.WriteActivation(w, layer.Spec.Activation, "o", "B", outW);
+                    w.CloseBlock();
+                    outputs[layer.Index] = $"q.Slice(Q.{o.Id}, Q.{o.Id}_len)";
+                    break;
+                }
+                default:
+                    outputs[layer.Index] = WriteRecurrent(w, layer, input);
+                    break;
+            }
+        }
+        w.Line();
+        w.Line($"{outputs[plan.Layers.Count - 1]}.CopyTo(y);");
+        w.CloseBlock();
+        w.Line();
+        w.Line("/// <summary>Zeroes the streaming state, so that the next <see cref=\"Step\"/> starts a new sequence.</summary>");
+        w.Line("public void ResetState() => global::System.Array.Clear(_state, 0, _state.Length);");
+        w.Line();
+    }
+
+    private static string WriteRecurrent(SourceWriter w, LayerPlan layer, string input)
+    {
+        var spec = layer.Spec;
+        int H = spec.Size, GH = spec.Gates * H;
+        string current = input;
+        foreach (var sub in layer.SubLayers)
+        {
+            var dir = sub.Directions[0];
+            int inW = sub.InWidth;
+            w.OpenBlock($"// {spec.Name}{dir.Suffix}");
+            w.Line($"var h = st.Slice(S.{dir.StateH!.Id}, S.{dir.StateH.Id}_len); // [B, {H}], h[t-1] in, h[t] out");
+            w.Line($"var g = q.Slice(Q.{layer.StepGates!.Id}, Q.{layer.StepGates.Id}_len);");
+            w.Line($"var whh = p.Slice(P.{dir.Whh.Id}, P.{dir.Whh.Id}_len);");
+            w.Line($"var bhh = p.Slice(P.{dir.Bhh.Id}, P.{dir.Bhh.Id}_len);");
+            string bih = $"p.Slice(P.{dir.Bih.Id}, P.{dir.Bih.Id}_len)";
+            string wih = $"p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len)";
+            switch (spec.Kind)
+            {
+                case LayerKind.Lstm:
+                    w.Line($"var c = st.Slice(S.{dir.StateC!.Id}, S.{dir.StateC.Id}_len);");
+                    w.Line("// gates = W_ih x + b_ih + W_hh h + b_hh");
+                    w.Line($"{Names.Blas}.SetRows(g, {GH}, B, {bih}, bhh);");
+                    w.Line($"{Names.Blas}.MatMulTransposedAdd({current}, {inW}, {wih}, g, {GH}, B, {GH}, {inW});");
+                    w.Line($"{Names.Blas}.MatMulTransposedAdd(h, {H}, whh, g, {GH}, B, {GH}, {H});");
+                    w.Line("for (int b = 0; b < B; b++)");
+                    w.Line($"    {Names.Cells}.LstmForward(g.Slice(b * {GH}, {GH}), c.Slice(b * {H}, {H}), c.Slice(b * {H}, {H}), h.Slice(b * {H}, {H}));");
+                    break;
+                case LayerKind.Gru:
+                    w.Line($"var gh = q.Slice(Q.{layer.StepHidden!.Id}, Q.{layer.StepHidden.Id}_len);");
+                    w.Line("// gx = W_ih x + b_ih");
+                    w.Line($"{Names.Blas}.SetRows(g, {GH}, B, {bih});");
+                    w.Line($"{Names.Blas}.MatMulTransposedAdd({current}, {inW}, {wih}, g, {GH}, B, {GH}, {inW});");
+                    if (spec.Variant == GruVariant.ResetAfter)
+                    {
+                        w.Line("// gh = W_hh h + b_hh");
+                        w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh);");
+                        w.Line($"{Names.Blas}.MatMulTransposedAdd(h, {H}, whh, gh, {GH}, B, {GH}, {H});");
+                        w.Line("for (int b = 0; b < B; b++)");
+                        w.Line($"    {Names.Cells}.GruForward(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {GH}), h.Slice(b * {H}, {H}), h.Slice(b * {H}, {H}));");
+                    }
+                    else
+                    {
+                        w.Line($"var rh = q.Slice(Q.{layer.StepResetHidden!.Id}, Q.{layer.StepResetHidden.Id}_len);");
+                        w.Line("// gh_rz = W_hr,hz h + b_hr,hz; r, z; rh = r ⊙ h");
+                        w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh.Slice(0, {2 * H}));");
+                        w.Line($"{Names.Blas}.MatMulTransposedAdd(h, {H}, whh.Slice(0, {2 * H * H}), gh, {GH}, B, {2 * H}, {H});");
+                        w.Line("for (int b = 0; b < B; b++)");
+                        w.Line($"    {Names.Cells}.GruResetBeforeGates(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {2 * H}), h.Slice(b * {H}, {H}), rh.Slice(b * {H}, {H}));");
+                        w.Line("// gh_n = W_hn (r ⊙ h) + b_hn; n; h");
+                        w.Line($"var ghn = gh.Slice({2 * H});");
+                        w.Line($"{Names.Blas}.SetRows(ghn, {GH}, B, bhh.Slice({2 * H}, {H}));");
+                        w.Line($"{Names.Blas}.MatMulTransposedAdd(rh, {H}, whh.Slice({2 * H * H}, {H * H}), ghn, {GH}, B, {H}, {H});");
+                        w.Line("for (int b = 0; b < B; b++)");
+                        w.Line($"    {Names.Cells}.GruResetBeforeFinish(g.Slice(b * {GH}, {GH}), ghn.Slice(b * {GH}, {H}), h.Slice(b * {H}, {H}), h.Slice(b * {H}, {H}));");
+                    }
+                    break;
+                default:
+                    string act = spec.Activation == Activation.Relu ? "Relu" : "Tanh";
+                    w.Line("// h = act(W_ih x + b_ih + W_hh h + b_hh)");
+                    w.Line($"{Names.Blas}.SetRows(g, {GH}, B, {bih}, bhh);");
+                    w.Line($"{Names.Blas}.MatMulTransposedAdd({current}, {inW}, {wih}, g, {GH}, B, {GH}, {inW});");
+                    w.Line($"{Names.Blas}.MatMulTransposedAdd(h, {H}, whh, g, {GH}, B, {GH}, {H});");
+                    w.Line($"{Names.Cells}.Rnn{act}Forward(g, h);");
+                    break;
+            }
+            w.CloseBlock();
+            current = $"st.Slice(S.{dir.StateH.Id}, S.{dir.StateH.Id}_len)";
+        }
+        return current;
+    }
+}

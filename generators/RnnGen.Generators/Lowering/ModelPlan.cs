@@ -1,0 +1,137 @@
+using System.Collections.Generic;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators.Lowering;
+
+// The plan: a ModelSpec lowered to concrete shapes and buffer offsets. The emitter reads only
+// this. Sequence buffers are time-major, [T, B, W]: the rows of step t start at off + t·B·W.
+
+/// <summary>How a parameter tensor is initialized (PyTorch's defaults).</summary>
+internal enum InitKind
+{
+    /// <summary>U(-bound, bound): recurrent layers (bound 1/√H) and nn.Linear (bound 1/√in).</summary>
+    Uniform,
+    /// <summary>N(0, 1): nn.Embedding.</summary>
+    Normal,
+}
+
+/// <summary>One parameter tensor: its state_dict key, PyTorch shape and place in the flat buffer.</summary>
+internal sealed record TensorPlan(string Name, string Id, int[] Shape, int Offset, InitKind Init, int FanForBound)
+{
+    public int Length
+    {
+        get
+        {
+            int n = 1;
+            foreach (var d in Shape) n *= d;
+            return n;
+        }
+    }
+}
+
+/// <summary>A region of the activation buffer (or of the streaming state).</summary>
+internal sealed record Region(string Id, int Offset, int Length, string Description);
+
+/// <summary>One direction of one stacked layer of a recurrent attribute.</summary>
+internal sealed class DirectionPlan
+{
+    public int Direction { get; set; }
+    public bool Reverse => Direction == 1;
+    public string Suffix { get; set; } = "";
+    public TensorPlan Wih { get; set; } = null!;
+    public TensorPlan Whh { get; set; } = null!;
+    public TensorPlan Bih { get; set; } = null!;
+    public TensorPlan Bhh { get; set; } = null!;
+    /// <summary>[T, B, G·H] gate pre-activations, then activations (LSTM i f g o, GRU r z n, RNN h).</summary>
+    public Region Gates { get; set; } = null!;
+    /// <summary>[T, B, H] LSTM cell state c_t.</summary>
+    public Region? Cell { get; set; }
+    /// <summary>[T, B, 3H] GRU hidden projections W_hh h + b_hh (ResetBefore: r/z rows, then W_hn (r ⊙ h) + b_hn).</summary>
+    public Region? HiddenGates { get; set; }
+    /// <summary>[T, B, H] GRU ResetBefore r ⊙ h_{t-1}.</summary>
+    public Region? ResetHidden { get; set; }
+    /// <summary>Streaming state h, [B, H] (in the state buffer).</summary>
+    public Region? StateH { get; set; }
+    /// <summary>Streaming state c, [B, H] (LSTM).</summary>
+    public Region? StateC { get; set; }
+}
+
+/// <summary>One stacked layer (PyTorch's l{k}) of a recurrent attribute.</summary>
+internal sealed class SubLayerPlan
+{
+    public int K { get; set; }
+    public int InWidth { get; set; }
+    /// <summary>The input sequence [T, B, InWidth].</summary>
+    public Region Input { get; set; } = null!;
+    /// <summary>The output sequence [T, B, D·H].</summary>
+    public Region Output { get; set; } = null!;
+    public List<DirectionPlan> Directions { get; } = new();
+}
+
+/// <summary>One layer attribute, lowered.</summary>
+internal sealed class LayerPlan
+{
+    public LayerPlan(LayerSpec spec, int index, LayerWiring wiring, string id)
+    {
+        Spec = spec;
+        Index = index;
+        Wiring = wiring;
+        Id = id;
+    }
+
+    public LayerSpec Spec { get; }
+    public int Index { get; }
+    public LayerWiring Wiring { get; }
+    /// <summary>A C# identifier derived from the layer's name.</summary>
+    public string Id { get; }
+    /// <summary>What it reads: a sequence [T, B, W] or a vector [B, W].</summary>
+    public Region Input { get; set; } = null!;
+    /// <summary>What downstream layers read: a sequence, or for a collapsing layer the final state [B, W].</summary>
+    public Region Output { get; set; } = null!;
+    public List<SubLayerPlan> SubLayers { get; } = new();
+    /// <summary>ManyToOne: this recurrent layer's final state is its output.</summary>
+    public bool Collapses { get; set; }
+    public TensorPlan? Weight { get; set; }
+    public TensorPlan? Bias { get; set; }
+    /// <summary>Streaming: scratch for gate rows [B, G·H] and GRU hidden rows [B, 3H] / r ⊙ h [B, H].</summary>
+    public Region? StepGates { get; set; }
+    public Region? StepHidden { get; set; }
+    public Region? StepResetHidden { get; set; }
+    /// <summary>Streaming: this layer's output for one step [B, W] (Dense, Embedding).</summary>
+    public Region? StepOutput { get; set; }
+}
+
+/// <summary>The whole model, lowered.</summary>
+internal sealed class ModelPlan
+{
+    public ModelPlan(ModelSpec spec) => Spec = spec;
+
+    public ModelSpec Spec { get; }
+    public int T => Spec.Steps;
+    public int B => Spec.BatchSize;
+    /// <summary>Features per input step (1 for token ids).</summary>
+    public int X { get; set; }
+    public bool TokenInput { get; set; }
+    public int VocabularySize { get; set; }
+    /// <summary>Features per output row Y.</summary>
+    public int Y { get; set; }
+    public bool OutputIsSequence { get; set; }
+    public int InputLength => B * T * (TokenInput ? 1 : X);
+    public int OutputLength => B * Y * (OutputIsSequence ? T : 1);
+    public List<TensorPlan> Tensors { get; } = new();
+    public int ParameterCount { get; set; }
+    public List<Region> WorkRegions { get; } = new();
+    public int WorkSize { get; set; }
+    /// <summary>The staged model input, time-major [T, B, X] (float input) or [T, B] ids (not used for tokens).</summary>
+    public Region StagedInput { get; set; } = null!;
+    /// <summary>Zeros for h_{-1} and c_{-1}: never written.</summary>
+    public Region Zeros { get; set; } = null!;
+    public List<LayerPlan> Layers { get; } = new();
+    public Region Output => Layers[Layers.Count - 1].Output;
+    /// <summary>Whether <c>Step</c>/<c>ResetState</c> are generated (unidirectional models).</summary>
+    public bool SupportsStep { get; set; }
+    public List<Region> StateRegions { get; } = new();
+    public int StateSize { get; set; }
+    public List<Region> StepRegions { get; } = new();
+    public int StepWorkSize { get; set; }
+}

@@ -1,0 +1,225 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generators.Helpers;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators.Parsing;
+
+/// <summary>The parser's result: the value-only spec, and the attributes each layer came from (for diagnostics).</summary>
+internal sealed class ParsedModel
+{
+    public ParsedModel(ModelSpec spec, AttributeData modelAttribute, ImmutableArray<AttributeData> layerAttributes)
+    {
+        Spec = spec;
+        ModelAttribute = modelAttribute;
+        LayerAttributes = layerAttributes;
+    }
+
+    public ModelSpec Spec { get; }
+
+    public AttributeData ModelAttribute { get; }
+
+    /// <summary>Parallel to <see cref="ModelSpec.Layers"/>.</summary>
+    public ImmutableArray<AttributeData> LayerAttributes { get; }
+}
+
+/// <summary>
+/// Reads a model declaration (the <c>[RnnModel]</c> class and its layer attributes) into a
+/// <see cref="ModelSpec"/>. This is the only place that touches symbols and attribute data;
+/// it never throws on malformed input: what it cannot read it records for the validator.
+/// </summary>
+internal static class ModelParser
+{
+    public static ParsedModel? Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        AttributeData? model = null;
+        var layers = ImmutableArray.CreateBuilder<AttributeData>();
+        var specs = new List<LayerSpec>();
+        string? badArgument = null;
+        var layerDeclarations = new HashSet<SyntaxTree?>();
+        var layerDeclarationNodes = new HashSet<SyntaxNode>();
+
+        foreach (var attribute in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = attribute.AttributeClass?.ToDisplayString();
+            if (name == KnownNames.RnnModelAttribute)
+            {
+                model ??= attribute;
+                continue;
+            }
+            var kind = name switch
+            {
+                KnownNames.EmbeddingAttribute => LayerKind.Embedding,
+                KnownNames.SimpleRnnAttribute => LayerKind.SimpleRnn,
+                KnownNames.GruAttribute => LayerKind.Gru,
+                KnownNames.LstmAttribute => LayerKind.Lstm,
+                KnownNames.DenseAttribute => (LayerKind?)LayerKind.Dense,
+                _ => null,
+            };
+            if (kind is null) continue;
+
+            var spec = ParseLayer(kind.Value, attribute, specs.Count, ref badArgument);
+            specs.Add(spec);
+            layers.Add(attribute);
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+            var declaration = syntax?.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            if (declaration is not null) layerDeclarationNodes.Add(declaration);
+        }
+
+        if (model is null) return null;
+
+        int inputSize = 0, steps = 0, outputSteps = 0, batch = 1;
+        var mode = SequenceMode.ManyToMany;
+        var loss = LossKind.Auto;
+        bool inputGiven = false;
+        if (model.AttributeConstructor is null) badArgument ??= "RnnModel";
+        foreach (var arg in model.NamedArguments)
+        {
+            switch (arg.Key)
+            {
+                case "InputSize": inputSize = ReadInt(arg.Value, "InputSize", ref badArgument); inputGiven = true; break;
+                case "Steps": steps = ReadInt(arg.Value, "Steps", ref badArgument); break;
+                case "Mode": mode = (SequenceMode)ReadInt(arg.Value, "Mode", ref badArgument); break;
+                case "OutputSteps": outputSteps = ReadInt(arg.Value, "OutputSteps", ref badArgument); break;
+                case "BatchSize": batch = ReadInt(arg.Value, "BatchSize", ref badArgument); break;
+                case "Loss": loss = (LossKind)ReadInt(arg.Value, "Loss", ref badArgument); break;
+            }
+        }
+
+        var shape = ReadShape(type, layerDeclarationNodes.Count > 1, badArgument);
+        var spec2 = new ModelSpec(
+            Namespace: type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "",
+            ClassName: type.Name,
+            Accessibility: AccessibilityKeyword(type.DeclaredAccessibility),
+            ContainingTypes: new EquatableArray<string>(ContainingTypeDeclarations(type)),
+            InputSize: inputSize,
+            Steps: steps,
+            Mode: mode,
+            OutputSteps: outputSteps,
+            BatchSize: batch,
+            Loss: loss,
+            Layers: new EquatableArray<LayerSpec>(specs.ToArray()),
+            InputSizeGiven: inputGiven,
+            Shape: shape);
+        return new ParsedModel(spec2, model, layers.ToImmutable());
+    }
+
+    private static LayerSpec ParseLayer(LayerKind kind, AttributeData attribute, int index, ref string? badArgument)
+    {
+        int size = 0, dimension = 0, numLayers = 1;
+        bool bidirectional = false, decoder = false, nameGiven = false;
+        string name = "layer" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string? from = null;
+        float dropout = 0;
+        var activation = kind == LayerKind.SimpleRnn ? Activation.Tanh : Activation.Identity;
+        var variant = GruVariant.ResetAfter;
+
+        if (attribute.AttributeConstructor is null)
+        {
+            badArgument ??= kind.ToString();
+        }
+        else
+        {
+            var ctor = attribute.ConstructorArguments;
+            if (ctor.Length > 0) size = ReadInt(ctor[0], "size", ref badArgument);
+            if (ctor.Length > 1) dimension = ReadInt(ctor[1], "dimension", ref badArgument);
+        }
+
+        foreach (var arg in attribute.NamedArguments)
+        {
+            switch (arg.Key)
+            {
+                case "Name":
+                    if (arg.Value.Value is string s) { name = s; nameGiven = true; }
+                    else if (!arg.Value.IsNull) badArgument ??= "Name";
+                    else { name = ""; nameGiven = true; }
+                    break;
+                case "From":
+                    from = arg.Value.Value as string;
+                    break;
+                case "Layers": numLayers = ReadInt(arg.Value, "Layers", ref badArgument); break;
+                case "Bidirectional": bidirectional = arg.Value.Value is true; break;
+                case "Decoder": decoder = arg.Value.Value is true; break;
+                case "Dropout":
+                    dropout = arg.Value.Value switch { float f => f, double d => (float)d, int i => i, _ => float.NaN };
+                    break;
+                case "Activation": activation = (Activation)ReadInt(arg.Value, "Activation", ref badArgument); break;
+                case "Variant": variant = (GruVariant)ReadInt(arg.Value, "Variant", ref badArgument); break;
+            }
+        }
+
+        return new LayerSpec(kind, name, size, dimension, numLayers, bidirectional, from, dropout, decoder, activation, variant, nameGiven);
+    }
+
+    private static int ReadInt(TypedConstant constant, string argument, ref string? badArgument)
+    {
+        if (constant.Kind == TypedConstantKind.Error || constant.Value is null)
+        {
+            badArgument ??= argument;
+            return 0;
+        }
+        return constant.Value switch
+        {
+            int i => i,
+            short s => s,
+            byte b => b,
+            sbyte sb => sb,
+            ushort us => us,
+            long l when l >= int.MinValue && l <= int.MaxValue => (int)l,
+            _ => Bad(argument, ref badArgument),
+        };
+
+        static int Bad(string argument, ref string? badArgument)
+        {
+            badArgument ??= argument;
+            return 0;
+        }
+    }
+
+    private static TypeShape ReadShape(INamedTypeSymbol type, bool layersSplit, string? badArgument)
+    {
+        bool isPartial = type.DeclaringSyntaxReferences.Length > 0 && type.DeclaringSyntaxReferences.All(r =>
+            r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+        bool isClass = type.TypeKind == TypeKind.Class && !type.IsRecord;
+        bool containersOk = true;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            bool outerPartial = outer.DeclaringSyntaxReferences.All(r =>
+                r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!outerPartial || outer.IsGenericType || outer.IsRecord || outer.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+            {
+                containersOk = false;
+            }
+        }
+        return new TypeShape(isPartial, isClass, type.IsStatic, type.IsGenericType, containersOk, layersSplit, badArgument);
+    }
+
+    private static string[] ContainingTypeDeclarations(INamedTypeSymbol type)
+    {
+        var list = new List<string>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            var keyword = outer.TypeKind == TypeKind.Struct ? "struct" : "class";
+            var staticKeyword = outer.IsStatic ? "static " : "";
+            list.Insert(0, $"{staticKeyword}partial {keyword} {outer.Name}");
+        }
+        return list.ToArray();
+    }
+
+    private static string AccessibilityKeyword(Accessibility accessibility) => accessibility switch
+    {
+        Microsoft.CodeAnalysis.Accessibility.Public => "public",
+        Microsoft.CodeAnalysis.Accessibility.Internal => "internal",
+        Microsoft.CodeAnalysis.Accessibility.Private => "private",
+        Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
+        _ => "internal",
+    };
+}

@@ -1,0 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generators.Diagnostics;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators.Validation;
+
+/// <summary>
+/// Checks a <see cref="ModelSpec"/> against every rule the generator relies on. The analyzer
+/// reports what it finds; the generator emits nothing for a model with any error. One source
+/// of truth for both.
+/// </summary>
+internal static class ModelValidator
+{
+    /// <summary>Largest size of one dimension (hidden size, features, vocabulary).</summary>
+    public const int MaxSize = 1 << 16;
+
+    /// <summary>Largest sequence length.</summary>
+    public const int MaxSteps = 1 << 16;
+
+    /// <summary>Largest batch size.</summary>
+    public const int MaxBatch = 1 << 14;
+
+    /// <summary>Largest number of stacked layers in one attribute.</summary>
+    public const int MaxLayers = 64;
+
+    /// <summary>Largest number of floats in parameters, activations or state (keeps every offset an int).</summary>
+    public const long MaxFloats = 1L << 28;
+
+    public static bool HasErrors(IEnumerable<ValidationIssue> issues) =>
+        issues.Any(i => i.Descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+
+    public static List<ValidationIssue> Validate(ModelSpec spec)
+    {
+        var issues = new List<ValidationIssue>();
+        void Model(Microsoft.CodeAnalysis.DiagnosticDescriptor d, string? argument, params object?[] args) =>
+            issues.Add(new ValidationIssue(d, IssueTarget.ModelAttribute, -1, argument, args));
+        void Layer(Microsoft.CodeAnalysis.DiagnosticDescriptor d, int index, string? argument, params object?[] args) =>
+            issues.Add(new ValidationIssue(d, IssueTarget.Layer, index, argument, args));
+
+        // The declaring type.
+        var shape = spec.Shape;
+        if (!shape.IsPartial || !shape.ContainersOk)
+        {
+            issues.Add(new ValidationIssue(DiagnosticDescriptors.NotPartial, IssueTarget.Class, -1, null, new object?[] { spec.ClassName }));
+        }
+        string? typeProblem =
+            !shape.IsClass ? "a model must be a class (not a struct, record or interface)" :
+            shape.IsStatic ? "a model cannot be a static class" :
+            shape.IsGeneric ? "a model cannot be generic (its sizes are fixed at compile time)" : null;
+        if (typeProblem is not null)
+        {
+            issues.Add(new ValidationIssue(DiagnosticDescriptors.UnsupportedType, IssueTarget.Class, -1, null, new object?[] { spec.ClassName, typeProblem }));
+        }
+        if (shape.LayersSplit)
+        {
+            issues.Add(new ValidationIssue(DiagnosticDescriptors.LayersSplit, IssueTarget.Class, -1, null, new object?[] { spec.ClassName }));
+        }
+        if (shape.BadArgument is not null)
+        {
+            Model(DiagnosticDescriptors.BadArgument, null, shape.BadArgument);
+            return issues; // values read as 0 would only add noise
+        }
+
+        // [RnnModel] arguments.
+        if (spec.Steps <= 0) Model(DiagnosticDescriptors.StepsMissing, spec.Steps == 0 ? null : "Steps", spec.Steps);
+        else if (spec.Steps > MaxSteps) Model(DiagnosticDescriptors.SizeOutOfRange, "Steps", "Steps", "the model", spec.Steps, MaxSteps);
+
+        var layers = spec.Layers;
+        bool embeddingFirst = layers.Count > 0 && layers[0].Kind == LayerKind.Embedding;
+        if (embeddingFirst)
+        {
+            if (spec.InputSizeGiven) Model(DiagnosticDescriptors.InputSizeWithEmbedding, "InputSize", layers[0].Dimension);
+        }
+        else if (!spec.InputSizeGiven)
+        {
+            Model(DiagnosticDescriptors.InputSizeMissing, null);
+        }
+        else if (spec.InputSize <= 0 || spec.InputSize > MaxSize)
+        {
+            Model(DiagnosticDescriptors.SizeOutOfRange, "InputSize", "InputSize", "the model", spec.InputSize, MaxSize);
+        }
+        if (spec.BatchSize <= 0 || spec.BatchSize > MaxBatch)
+        {
+            Model(DiagnosticDescriptors.SizeOutOfRange, "BatchSize", "BatchSize", "the model", spec.BatchSize, MaxBatch);
+        }
+        if (spec.Mode is not (SequenceMode.ManyToMany or SequenceMode.ManyToOne))
+        {
+            Model(DiagnosticDescriptors.ModeNotSupported, "Mode", spec.Mode.ToString());
+        }
+        if (spec.Mode != SequenceMode.EncoderDecoder && spec.OutputSteps != 0)
+        {
+            Model(DiagnosticDescriptors.EncoderDecoderOnly, "OutputSteps", "OutputSteps");
+        }
+        if (spec.Loss is < LossKind.Auto or > LossKind.MeanSquaredError)
+        {
+            Model(DiagnosticDescriptors.BadArgument, "Loss", "Loss");
+        }
+
+        // Layers one by one.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        bool anyRecurrent = false;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            string what = $"'{layer.Name}'";
+            if (!IsValidName(layer.Name)) Layer(DiagnosticDescriptors.InvalidName, i, "Name", layer.Name);
+            else if (!seen.Add(layer.Name)) Layer(DiagnosticDescriptors.DuplicateName, i, "Name", layer.Name);
+
+            switch (layer.Kind)
+            {
+                case LayerKind.Embedding:
+                    if (layer.Size <= 0 || layer.Size > MaxSize) Layer(DiagnosticDescriptors.SizeOutOfRange, i, "size", "vocabularySize", what, layer.Size, MaxSize);
+                    if (layer.Dimension <= 0 || layer.Dimension > MaxSize) Layer(DiagnosticDescriptors.SizeOutOfRange, i, "dimension", "dimension", what, layer.Dimension, MaxSize);
+                    if (i != 0) Layer(DiagnosticDescriptors.EmbeddingNotFirst, i, null, layer.Name);
+                    else if (layer.From is not null) Layer(DiagnosticDescriptors.UnknownFrom, i, "From", layer.Name, layer.From, "; an [Embedding] reads the model's token ids: remove 'From'");
+                    break;
+                case LayerKind.Dense:
+                    if (layer.Size <= 0 || layer.Size > MaxSize) Layer(DiagnosticDescriptors.SizeOutOfRange, i, "size", "size", what, layer.Size, MaxSize);
+                    if (layer.Activation is < Activation.Identity or > Activation.Softmax)
+                        Layer(DiagnosticDescriptors.UnsupportedActivation, i, "Activation", "[Dense]", (int)layer.Activation, "Identity, Tanh, Relu, Sigmoid or Softmax");
+                    break;
+                default:
+                    anyRecurrent = true;
+                    if (layer.Size <= 0 || layer.Size > MaxSize) Layer(DiagnosticDescriptors.SizeOutOfRange, i, "size", "hiddenSize", what, layer.Size, MaxSize);
+                    if (layer.NumLayers < 1 || layer.NumLayers > MaxLayers) Layer(DiagnosticDescriptors.LayersOutOfRange, i, "Layers", layer.Name, layer.NumLayers, MaxLayers);
+                    if (float.IsNaN(layer.Dropout) || layer.Dropout < 0 || layer.Dropout >= 1)
+                        Layer(DiagnosticDescriptors.DropoutOutOfRange, i, "Dropout", layer.Name, layer.Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    if (layer.Kind == LayerKind.SimpleRnn && layer.Activation is not (Activation.Tanh or Activation.Relu))
+                        Layer(DiagnosticDescriptors.UnsupportedActivation, i, "Activation", "[SimpleRnn]", layer.Activation.ToString(), "Activation.Tanh or Activation.Relu");
+                    if (layer.Kind == LayerKind.Gru && layer.Variant is not (GruVariant.ResetAfter or GruVariant.ResetBefore))
+                        Layer(DiagnosticDescriptors.BadArgument, i, "Variant", "Variant");
+                    if (layer.Decoder && spec.Mode != SequenceMode.EncoderDecoder)
+                        Layer(DiagnosticDescriptors.EncoderDecoderOnly, i, "Decoder", "Decoder");
+                    break;
+            }
+        }
+        if (!anyRecurrent) Model(DiagnosticDescriptors.NoRecurrentLayer, null, spec.ClassName);
+
+        // Wiring: From names, what each layer reads.
+        bool wiringOk = true;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var from = layers[i].From;
+            if (from is null || layers[i].Kind == LayerKind.Embedding) continue;
+            if (WiringResolver.FindEarlier(spec, from, i) < 0)
+            {
+                wiringOk = false;
+                var nearest = Nearest(from, layers.Take(i).Select(l => l.Name));
+                string hint = layers.Skip(i).Any(l => l.Name == from)
+                    ? "; a layer can only read a layer declared before it"
+                    : nearest is null ? "" : $"; did you mean '{nearest}'?";
+                Layer(DiagnosticDescriptors.UnknownFrom, i, "From", layers[i].Name, from, hint);
+            }
+        }
+        if (HasErrors(issues) || !wiringOk) return issues;
+
+        var wiring = WiringResolver.Resolve(spec)!;
+        var read = new bool[layers.Count];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (wiring[i].Source >= 0) read[wiring[i].Source] = true;
+            if (layers[i].IsRecurrent && !wiring[i].InputIsSequence)
+            {
+                Layer(DiagnosticDescriptors.RecurrentAfterCollapse, i, layers[i].From is null ? null : "From", layers[i].Name, layers[wiring[i].Source].Name);
+            }
+        }
+        for (int i = 0; i < layers.Count - 1; i++)
+        {
+            if (!read[i]) Layer(DiagnosticDescriptors.UnusedLayer, i, null, layers[i].Name);
+        }
+        if (spec.Mode == SequenceMode.ManyToOne && wiring[layers.Count - 1].OutputIsSequence)
+        {
+            Layer(DiagnosticDescriptors.ManyToOneOutputIsSequence, layers.Count - 1, null, layers[layers.Count - 1].Name);
+        }
+
+        // The loss must fit the head.
+        var head = layers[layers.Count - 1];
+        var headActivation = head.Kind == LayerKind.Dense ? head.Activation : Activation.Identity;
+        if (spec.Loss == LossKind.CrossEntropy && headActivation != Activation.Softmax)
+            Model(DiagnosticDescriptors.LossContradictsHead, "Loss", "CrossEntropy", "a [Dense] head with Activation.Softmax as the last layer");
+        if (spec.Loss == LossKind.BinaryCrossEntropy && headActivation != Activation.Sigmoid)
+            Model(DiagnosticDescriptors.LossContradictsHead, "Loss", "BinaryCrossEntropy", "a [Dense] head with Activation.Sigmoid as the last layer");
+
+        // Size: every offset must stay an int.
+        long floats = EstimateFloats(spec, wiring);
+        if (floats > MaxFloats)
+        {
+            Model(DiagnosticDescriptors.ModelTooLarge, null, spec.ClassName, floats, "parameters and activations", MaxFloats);
+        }
+        return issues;
+    }
+
+    /// <summary>An upper bound of the floats the model allocates (parameters, gradients, activations).</summary>
+    public static long EstimateFloats(ModelSpec spec, LayerWiring[] wiring)
+    {
+        long t = spec.Steps, b = spec.BatchSize, total = 0;
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var l = spec.Layers[i];
+            long w = wiring[i].OutputWidth;
+            long inW = Math.Max(1, wiring[i].InputWidth);
+            switch (l.Kind)
+            {
+                case LayerKind.Embedding: total += 2L * l.Size * l.Dimension + t * b * w; break;
+                case LayerKind.Dense: total += 2L * (inW + 1) * w + t * b * w; break;
+                default:
+                    long h = l.Size, g = l.Gates, d = l.Directions, n = l.NumLayers;
+                    total += n * d * 2L * g * h * (Math.Max(inW, d * h) + h + 2);
+                    total += n * d * t * b * h * (2 * g + 4);
+                    break;
+            }
+        }
+        return total;
+    }
+
+    public static bool IsValidName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 128) return false;
+        foreach (char c in name)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '"' or '\\' or '\'' || char.IsSurrogate(c)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The candidate with the smallest edit distance, if it is close enough to be a plausible typo.</summary>
+    public static string? Nearest(string name, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            int d = Distance(name, candidate);
+            if (d < bestDistance) { best = candidate; bestDistance = d; }
+        }
+        return best is not null && bestDistance <= Math.Max(2, name.Length / 2) ? best : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+}
