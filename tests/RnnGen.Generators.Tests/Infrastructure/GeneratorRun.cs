@@ -70,17 +70,17 @@ public sealed class GeneratorRun
             throw new HarnessException(string.Join("\n", exceptions) + "\n" + DescribeErrors());
         }
 
-        var errors = Errors;
-        if (errors.Count > 0)
-        {
-            throw new HarnessException(DescribeErrors());
-        }
-
+        // Emit binds every method body once and reports every compile diagnostic, so there is
+        // no separate GetDiagnostics pass (it would bind everything twice).
+        var generatorErrors = GeneratorDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         using var pe = new MemoryStream();
         var emit = OutputCompilation.Emit(pe);
-        if (!emit.Success)
+        var errors = generatorErrors
+            .Concat(emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error || (d.Severity == DiagnosticSeverity.Warning && !d.IsSuppressed)))
+            .ToList();
+        if (errors.Count > 0 || !emit.Success)
         {
-            throw new HarnessException(Describe(emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList()));
+            throw new HarnessException(Describe(errors));
         }
 
         pe.Position = 0;

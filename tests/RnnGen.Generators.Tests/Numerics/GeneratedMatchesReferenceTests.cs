@@ -75,6 +75,33 @@ public sealed class GeneratedMatchesReferenceTests
         Verify(GeneratedModelChecker.Check(models));
     }
 
+    [Fact]
+    public void CheckerNoticesAWrongFormula()
+    {
+        // Each pair differs in one rule the sweep must be able to see.
+        var pairs = new (LayerConfig Declared, LayerConfig Assumed, SequenceMode Mode)[]
+        {
+            (new RecurrentLayerConfig("r", CellKind.Gru, 4), new RecurrentLayerConfig("r", CellKind.Gru, 4, Variant: GruVariant.ResetBefore), SequenceMode.ManyToMany),
+            (new RecurrentLayerConfig("r", CellKind.SimpleRnn, 4), new RecurrentLayerConfig("r", CellKind.SimpleRnn, 4, Activation: Activation.Relu), SequenceMode.ManyToMany),
+            (new DenseLayerConfig("fc", 3, Activation.Softmax), new DenseLayerConfig("fc", 3, Activation.Sigmoid), SequenceMode.ManyToOne),
+        };
+        var models = pairs.Select((p, i) =>
+        {
+            var declared = new List<LayerConfig> { new RecurrentLayerConfig("base", CellKind.Lstm, 3, Bidirectional: true), p.Declared };
+            var assumed = new List<LayerConfig> { declared[0], p.Assumed };
+            return new SweepModel("W" + i.ToString(CultureInfo.InvariantCulture), new ModelConfig(2, 4, 2, p.Mode, declared), 900 + i, WeightSource.ByName)
+            {
+                ReferenceConfig = new ModelConfig(2, 4, 2, p.Mode, assumed),
+            };
+        }).ToList();
+
+        var report = GeneratedModelChecker.Check(models);
+        foreach (var model in models)
+        {
+            Assert.Contains(report.Failures, f => f.StartsWith("Sweep." + model.ClassName + " ", StringComparison.Ordinal));
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
@@ -90,7 +117,12 @@ public sealed class GeneratedMatchesReferenceTests
     {
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{report.Models} models, {report.Elements} elements; compile {report.CompileTime.TotalSeconds:F1} s, run {report.RunTime.TotalSeconds:F1} s; largest relative error {report.LargestRelativeError:G3} at {report.LargestAt}"));
+            $"{report.Models} models, {report.Elements} elements; compile {report.CompileTime.TotalSeconds:F1} s, run {report.RunTime.TotalSeconds:F1} s; largest relative error {report.LargestRelativeError:G3} at {report.LargestAt}; {report.Notes.Count} within float32 rounding only; largest by weights: {string.Join(", ", report.LargestByWeights.OrderBy(p => p.Key).Select(p => p.Key + " " + p.Value.ToString("G3", CultureInfo.InvariantCulture)))}"));
+        foreach (var note in report.Notes)
+        {
+            output.WriteLine(note);
+        }
+
         foreach (var failure in report.Failures)
         {
             output.WriteLine(failure);

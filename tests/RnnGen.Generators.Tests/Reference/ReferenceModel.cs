@@ -4,6 +4,15 @@ using System.Globalization;
 
 namespace RnnGen.Generators.Tests.Reference;
 
+/// <summary>The arithmetic of a reference run.</summary>
+public enum ReferencePrecision
+{
+    /// <summary>Double precision throughout: the oracle.</summary>
+    Double,
+    /// <summary>Every intermediate rounded to float, in the reference's sequential order: an estimate of float32 rounding alone.</summary>
+    Single,
+}
+
 /// <summary>
 /// A plain, loop-based, double-precision forward pass of every model a <see cref="ModelConfig"/>
 /// describes, written straight from PyTorch's equations. It shares nothing with the generator:
@@ -17,7 +26,15 @@ namespace RnnGen.Generators.Tests.Reference;
 public static class ReferenceModel
 {
     /// <summary>Runs a float-input model.</summary>
-    public static double[] Predict(ModelConfig config, Func<string, float[]> tensor, float[] input)
+    public static double[] Predict(ModelConfig config, Func<string, float[]> tensor, float[] input) =>
+        Predict(config, tensor, input, ReferencePrecision.Double);
+
+    /// <summary>Runs a model whose first layer is an embedding; <paramref name="tokens"/> is [B, T].</summary>
+    public static double[] Predict(ModelConfig config, Func<string, float[]> tensor, int[] tokens) =>
+        Predict(config, tensor, tokens, ReferencePrecision.Double);
+
+    /// <summary>Runs a float-input model at the given precision.</summary>
+    public static double[] Predict(ModelConfig config, Func<string, float[]> tensor, float[] input, ReferencePrecision precision)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(tensor);
@@ -44,11 +61,11 @@ public static class ReferenceModel
             }
         }
 
-        return Run(config, tensor, Signal.Sequence(sequence, x));
+        return Run(config, tensor, Signal.Sequence(sequence, x), new Arithmetic(precision));
     }
 
-    /// <summary>Runs a model whose first layer is an embedding; <paramref name="tokens"/> is [B, T].</summary>
-    public static double[] Predict(ModelConfig config, Func<string, float[]> tensor, int[] tokens)
+    /// <summary>Runs an embedding model at the given precision; <paramref name="tokens"/> is [B, T].</summary>
+    public static double[] Predict(ModelConfig config, Func<string, float[]> tensor, int[] tokens, ReferencePrecision precision)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(tensor);
@@ -83,14 +100,14 @@ public static class ReferenceModel
         }
 
         // The embedding's output is layer 0's output; the remaining layers run from there.
-        return Run(config, tensor, Signal.Sequence(sequence, embedding.Dimension), firstLayer: 1);
+        return Run(config, tensor, Signal.Sequence(sequence, embedding.Dimension), new Arithmetic(precision), firstLayer: 1);
     }
 
     /// <summary>Runs a model on either input kind (float[] or int[]).</summary>
-    public static double[] Predict(ModelConfig config, Func<string, float[]> tensor, Array input) => input switch
+    public static double[] Predict(ModelConfig config, Func<string, float[]> tensor, Array input, ReferencePrecision precision = ReferencePrecision.Double) => input switch
     {
-        float[] f => Predict(config, tensor, f),
-        int[] i => Predict(config, tensor, i),
+        float[] f => Predict(config, tensor, f, precision),
+        int[] i => Predict(config, tensor, i, precision),
         _ => throw new ArgumentException("The input must be float[] or int[].", nameof(input)),
     };
 
@@ -117,7 +134,7 @@ public static class ReferenceModel
         public static Signal Vector(double[][] vectors, int width) => new(null, vectors, width);
     }
 
-    private static double[] Run(ModelConfig config, Func<string, float[]> tensor, Signal modelInput, int firstLayer = 0)
+    private static double[] Run(ModelConfig config, Func<string, float[]> tensor, Signal modelInput, Arithmetic fp, int firstLayer = 0)
     {
         int count = config.Layers.Count;
         var outputs = new Signal[count];
@@ -133,8 +150,8 @@ public static class ReferenceModel
             var input = source < 0 ? modelInput : outputs[source];
             outputs[i] = config.Layers[i] switch
             {
-                RecurrentLayerConfig r => RunRecurrent(r, tensor, input, collapseToFinalState: i == collapse),
-                DenseLayerConfig d => RunDense(d, tensor, input),
+                RecurrentLayerConfig r => RunRecurrent(r, tensor, input, fp, collapseToFinalState: i == collapse),
+                DenseLayerConfig d => RunDense(d, tensor, input, fp),
                 EmbeddingLayerConfig e => throw new InvalidOperationException($"Embedding '{e.Name}' must be the first layer."),
                 _ => throw new NotSupportedException(config.Layers[i].GetType().Name),
             };
@@ -173,7 +190,7 @@ public static class ReferenceModel
         return flat.ToArray();
     }
 
-    private static Signal RunRecurrent(RecurrentLayerConfig layer, Func<string, float[]> tensor, Signal input, bool collapseToFinalState)
+    private static Signal RunRecurrent(RecurrentLayerConfig layer, Func<string, float[]> tensor, Signal input, Arithmetic fp, bool collapseToFinalState)
     {
         if (!input.IsSequence)
         {
@@ -187,8 +204,8 @@ public static class ReferenceModel
         double[][] finalState = new double[batch][];
         for (int k = 0; k < layer.Layers; k++)
         {
-            var forward = RunDirection(layer, tensor, k, reverse: false, current, width);
-            var backward = layer.Bidirectional ? RunDirection(layer, tensor, k, reverse: true, current, width) : null;
+            var forward = RunDirection(layer, tensor, k, reverse: false, current, width, fp);
+            var backward = layer.Bidirectional ? RunDirection(layer, tensor, k, reverse: true, current, width, fp) : null;
             var next = new double[batch][][];
             for (int b = 0; b < batch; b++)
             {
@@ -214,7 +231,7 @@ public static class ReferenceModel
     }
 
     /// <summary>One direction of one stacked layer: the hidden state after every step, indexed by t.</summary>
-    private static double[][][] RunDirection(RecurrentLayerConfig layer, Func<string, float[]> tensor, int k, bool reverse, double[][][] input, int inWidth)
+    private static double[][][] RunDirection(RecurrentLayerConfig layer, Func<string, float[]> tensor, int k, bool reverse, double[][][] input, int inWidth, Arithmetic fp)
     {
         int h = layer.Hidden;
         int rows = layer.Gates * h;
@@ -245,13 +262,13 @@ public static class ReferenceModel
                     double sumI = bih[r];
                     for (int c = 0; c < inWidth; c++)
                     {
-                        sumI += wih[r * inWidth + c] * x[c];
+                        sumI = fp.R(sumI + fp.R(wih[r * inWidth + c] * x[c]));
                     }
 
                     double sumH = bhh[r];
                     for (int c = 0; c < h; c++)
                     {
-                        sumH += whh[r * h + c] * state[c];
+                        sumH = fp.R(sumH + fp.R(whh[r * h + c] * state[c]));
                     }
 
                     gi[r] = sumI;
@@ -264,10 +281,10 @@ public static class ReferenceModel
                     case CellKind.SimpleRnn:
                         for (int j = 0; j < h; j++)
                         {
-                            double a = gi[j] + gh[j];
+                            double a = fp.R(gi[j] + gh[j]);
                             next[j] = layer.Activation switch
                             {
-                                Activation.Tanh => Math.Tanh(a),
+                                Activation.Tanh => fp.R(Math.Tanh(a)),
                                 Activation.Relu => Math.Max(0.0, a),
                                 _ => throw new NotSupportedException($"SimpleRnn activation {layer.Activation}"),
                             };
@@ -279,12 +296,12 @@ public static class ReferenceModel
                         var newCell = new double[h];
                         for (int j = 0; j < h; j++)
                         {
-                            double i = Sigmoid(gi[j] + gh[j]);
-                            double f = Sigmoid(gi[h + j] + gh[h + j]);
-                            double g = Math.Tanh(gi[(2 * h) + j] + gh[(2 * h) + j]);
-                            double o = Sigmoid(gi[(3 * h) + j] + gh[(3 * h) + j]);
-                            newCell[j] = (f * cell[j]) + (i * g);
-                            next[j] = o * Math.Tanh(newCell[j]);
+                            double i = fp.Sigmoid(gi[j] + gh[j]);
+                            double f = fp.Sigmoid(gi[h + j] + gh[h + j]);
+                            double g = fp.Tanh(gi[(2 * h) + j] + gh[(2 * h) + j]);
+                            double o = fp.Sigmoid(gi[(3 * h) + j] + gh[(3 * h) + j]);
+                            newCell[j] = fp.R(fp.R(f * cell[j]) + fp.R(i * g));
+                            next[j] = fp.R(o * fp.R(Math.Tanh(newCell[j])));
                         }
 
                         cell = newCell;
@@ -295,8 +312,8 @@ public static class ReferenceModel
                         var update = new double[h];
                         for (int j = 0; j < h; j++)
                         {
-                            reset[j] = Sigmoid(gi[j] + gh[j]);
-                            update[j] = Sigmoid(gi[h + j] + gh[h + j]);
+                            reset[j] = fp.Sigmoid(gi[j] + gh[j]);
+                            update[j] = fp.Sigmoid(gi[h + j] + gh[h + j]);
                         }
 
                         for (int j = 0; j < h; j++)
@@ -305,7 +322,7 @@ public static class ReferenceModel
                             if (layer.Variant == GruVariant.ResetAfter)
                             {
                                 // n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
-                                candidate = Math.Tanh(gi[(2 * h) + j] + (reset[j] * gh[(2 * h) + j]));
+                                candidate = fp.Tanh(gi[(2 * h) + j] + fp.R(reset[j] * gh[(2 * h) + j]));
                             }
                             else
                             {
@@ -313,13 +330,13 @@ public static class ReferenceModel
                                 double sum = bhh[(2 * h) + j];
                                 for (int c = 0; c < h; c++)
                                 {
-                                    sum += whh[((2 * h) + j) * h + c] * (reset[c] * state[c]);
+                                    sum = fp.R(sum + fp.R(whh[((2 * h) + j) * h + c] * fp.R(reset[c] * state[c])));
                                 }
 
-                                candidate = Math.Tanh(gi[(2 * h) + j] + sum);
+                                candidate = fp.Tanh(gi[(2 * h) + j] + sum);
                             }
 
-                            next[j] = ((1.0 - update[j]) * candidate) + (update[j] * state[j]);
+                            next[j] = fp.R(fp.R(fp.R(1.0 - update[j]) * candidate) + fp.R(update[j] * state[j]));
                         }
 
                         break;
@@ -336,7 +353,7 @@ public static class ReferenceModel
         return result;
     }
 
-    private static Signal RunDense(DenseLayerConfig layer, Func<string, float[]> tensor, Signal input)
+    private static Signal RunDense(DenseLayerConfig layer, Func<string, float[]> tensor, Signal input, Arithmetic fp)
     {
         int inWidth = input.Width;
         var w = Fetch(tensor, layer.Name + ".weight", layer.Size * inWidth);
@@ -350,13 +367,13 @@ public static class ReferenceModel
                 double sum = bias[r];
                 for (int c = 0; c < inWidth; c++)
                 {
-                    sum += w[r * inWidth + c] * x[c];
+                    sum = fp.R(sum + fp.R(w[r * inWidth + c] * x[c]));
                 }
 
                 y[r] = sum;
             }
 
-            return Activate(layer.Activation, y);
+            return Activate(layer.Activation, y, fp);
         }
 
         if (input.IsSequence)
@@ -386,7 +403,9 @@ public static class ReferenceModel
     }
 
     /// <summary>Applies a Dense activation to one step's features.</summary>
-    public static double[] Activate(Activation activation, double[] y)
+    public static double[] Activate(Activation activation, double[] y) => Activate(activation, y, new Arithmetic(ReferencePrecision.Double));
+
+    private static double[] Activate(Activation activation, double[] y, Arithmetic fp)
     {
         ArgumentNullException.ThrowIfNull(y);
         var result = new double[y.Length];
@@ -398,7 +417,7 @@ public static class ReferenceModel
             case Activation.Tanh:
                 for (int i = 0; i < y.Length; i++)
                 {
-                    result[i] = Math.Tanh(y[i]);
+                    result[i] = fp.Tanh(y[i]);
                 }
 
                 break;
@@ -412,7 +431,7 @@ public static class ReferenceModel
             case Activation.Sigmoid:
                 for (int i = 0; i < y.Length; i++)
                 {
-                    result[i] = Sigmoid(y[i]);
+                    result[i] = fp.Sigmoid(y[i]);
                 }
 
                 break;
@@ -426,13 +445,13 @@ public static class ReferenceModel
                 double total = 0;
                 for (int i = 0; i < y.Length; i++)
                 {
-                    result[i] = Math.Exp(y[i] - max);
-                    total += result[i];
+                    result[i] = fp.R(Math.Exp(fp.R(y[i] - max)));
+                    total = fp.R(total + result[i]);
                 }
 
                 for (int i = 0; i < y.Length; i++)
                 {
-                    result[i] /= total;
+                    result[i] = fp.R(result[i] / total);
                 }
 
                 break;
@@ -441,6 +460,25 @@ public static class ReferenceModel
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Rounding after every operation: none (double precision), or to the nearest float, which
+    /// computes exactly what sequential float32 arithmetic would (double holds a float product or
+    /// sum exactly enough for one rounding to be correct). The float mode only measures how much
+    /// float32 rounding alone moves a model's output; the oracle is the double mode.
+    /// </summary>
+    private readonly struct Arithmetic
+    {
+        private readonly bool single;
+
+        public Arithmetic(ReferencePrecision precision) => single = precision == ReferencePrecision.Single;
+
+        public double R(double x) => single ? (float)x : x;
+
+        public double Sigmoid(double x) => R(ReferenceModel.Sigmoid(R(x)));
+
+        public double Tanh(double x) => R(Math.Tanh(R(x)));
     }
 
     /// <summary>The logistic function 1 / (1 + e^-x).</summary>

@@ -314,6 +314,28 @@ public sealed class ReferenceModelTests
     }
 
     [Fact]
+    public void SinglePrecisionRoundsEveryValueButStaysClose()
+    {
+        var random = new Random(11);
+        var config = new ModelConfig(3, 5, 2, SequenceMode.ManyToMany, new LayerConfig[]
+        {
+            new RecurrentLayerConfig("g", CellKind.Gru, 6, Variant: GruVariant.ResetBefore),
+            new RecurrentLayerConfig("l", CellKind.Lstm, 5, Bidirectional: true),
+            new DenseLayerConfig("fc", 4, Activation.Softmax),
+        });
+        var tensors = config.ParameterTensors().ToDictionary(t => t.Name, t => Enumerable.Range(0, t.Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray());
+        var input = Enumerable.Range(0, config.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var exact = ReferenceModel.Predict(config, Tensors(tensors), input);
+        var single = ReferenceModel.Predict(config, Tensors(tensors), input, ReferencePrecision.Single);
+        Assert.All(single, v => Assert.Equal(v, (double)(float)v));
+        Assert.Contains(exact, v => v != (double)(float)v);
+        for (int i = 0; i < exact.Length; i++)
+        {
+            Assert.True(Math.Abs(exact[i] - single[i]) < 1e-6, $"element {i}: {exact[i]:R} vs {single[i]:R}");
+        }
+    }
+
+    [Fact]
     public void WrongTensorLengthIsRejectedByName()
     {
         var config = Single(new RecurrentLayerConfig("rnn", CellKind.SimpleRnn, 2));
