@@ -36,8 +36,18 @@ internal sealed record ModelSpec(
     bool InputSizeGiven,
     TypeShape Shape)
 {
-    /// <summary>The fully qualified name used for the hint name, e.g. <c>Demo.CharRnn</c>.</summary>
-    public string FullName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
+    /// <summary>The fully qualified name, also the hint name's stem, e.g. <c>Demo.CharRnn</c> or <c>Demo.Outer.Tagger</c>.</summary>
+    public string FullName
+    {
+        get
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            if (Namespace.Length > 0) parts.Add(Namespace);
+            foreach (var declaration in ContainingTypes) parts.Add(declaration.Substring(declaration.LastIndexOf(' ') + 1));
+            parts.Add(ClassName);
+            return string.Join(".", parts);
+        }
+    }
 }
 
 /// <summary>One layer attribute as written.</summary>
