@@ -73,13 +73,10 @@ internal static class DiagnosticDescriptors
         "Mode not supported yet",
         "Mode '{0}' is not supported by this version of RnnGen; use ManyToMany or ManyToOne");
 
-    public static readonly DiagnosticDescriptor RecurrentAfterCollapse = Error("RNN0015",
-        "Recurrent layer reads a single state",
-        "'{0}' reads '{1}', which holds one vector per sequence in a ManyToOne model; a recurrent layer needs a sequence");
 
     public static readonly DiagnosticDescriptor InvalidName = Error("RNN0016",
         "Invalid layer name",
-        "Layer name '{0}' is not valid: use a non-empty name without spaces or quotes (it prefixes tensor names such as '{0}.weight')");
+        "Layer name '{0}' is not valid: use a non-empty name of at most 128 characters without spaces, quotes or backslashes (it prefixes tensor names such as 'name.weight')");
 
     public static readonly DiagnosticDescriptor EncoderDecoderOnly = Error("RNN0017",
         "Option only for EncoderDecoder",

@@ -61,14 +61,23 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
         }
         if (issue.Argument is not null && syntax.ArgumentList is { } args)
         {
-            int positional = issue.Argument switch { "size" => 0, "dimension" => 1, _ => -1 };
+            int positional = issue.Argument switch { "hiddenSize" or "size" or "vocabularySize" => 0, "dimension" => 1, _ => -1 };
             int index = 0;
             foreach (var arg in args.Arguments)
             {
-                bool named = arg.NameEquals is not null || arg.NameColon is not null;
-                if (positional < 0 && arg.NameEquals?.Name.Identifier.ValueText == issue.Argument) return arg.GetLocation();
-                if (positional >= 0 && !named && index == positional) return arg.GetLocation();
-                if (!named) index++;
+                if (arg.NameEquals is not null)
+                {
+                    if (arg.NameEquals.Name.Identifier.ValueText == issue.Argument) return arg.GetLocation();
+                    continue;
+                }
+                if (arg.NameColon is not null)
+                {
+                    if (arg.NameColon.Name.Identifier.ValueText == issue.Argument) return arg.GetLocation();
+                    index++;
+                    continue;
+                }
+                if (positional >= 0 && index == positional) return arg.GetLocation();
+                index++;
             }
         }
         return syntax.GetLocation();

@@ -20,6 +20,7 @@ namespace RnnGen.Generators.Model;
 /// <param name="Loss">The declared loss.</param>
 /// <param name="Layers">The layers in declaration order.</param>
 /// <param name="InputSizeGiven">Whether <c>InputSize</c> was written in the attribute.</param>
+/// <param name="StepsGiven">Whether <c>Steps</c> was written in the attribute.</param>
 /// <param name="Shape">Facts about the declaring type that decide whether code can be generated for it.</param>
 internal sealed record ModelSpec(
     string Namespace,
@@ -34,6 +35,7 @@ internal sealed record ModelSpec(
     LossKind Loss,
     EquatableArray<LayerSpec> Layers,
     bool InputSizeGiven,
+    bool StepsGiven,
     TypeShape Shape)
 {
     /// <summary>The fully qualified name, also the hint name's stem, e.g. <c>Demo.CharRnn</c> or <c>Demo.Outer.Tagger</c>.</summary>
@@ -90,14 +92,20 @@ internal sealed record LayerSpec(
 /// <param name="IsClass">A class (not a struct, interface or record).</param>
 /// <param name="IsStatic">Declared <c>static</c>.</param>
 /// <param name="IsGeneric">Has type parameters.</param>
-/// <param name="ContainersOk">Every enclosing type is a partial, non-generic class or struct.</param>
+/// <param name="ContainersPartial">Every enclosing type is declared partial.</param>
+/// <param name="ContainerProblem">Why an enclosing type cannot hold a model (generic, record, interface), or null.</param>
+/// <param name="IsFileLocal">Declared with the <c>file</c> modifier.</param>
 /// <param name="LayersSplit">Layer attributes sit on more than one partial declaration (their order is then ambiguous).</param>
 /// <param name="BadArgument">Name of an attribute argument whose value could not be read (e.g. not a constant), or null.</param>
+/// <param name="BadArgumentLayer">The layer index of <paramref name="BadArgument"/>, or -1 for <c>[RnnModel]</c>.</param>
 internal sealed record TypeShape(
     bool IsPartial,
     bool IsClass,
     bool IsStatic,
     bool IsGeneric,
-    bool ContainersOk,
+    bool ContainersPartial,
+    string? ContainerProblem,
+    bool IsFileLocal,
     bool LayersSplit,
-    string? BadArgument);
+    string? BadArgument,
+    int BadArgumentLayer);

@@ -41,6 +41,7 @@ internal static class ModelParser
         var layers = ImmutableArray.CreateBuilder<AttributeData>();
         var specs = new List<LayerSpec>();
         string? badArgument = null;
+        int badArgumentLayer = -1;
         var layerDeclarations = new HashSet<SyntaxTree?>();
         var layerDeclarationNodes = new HashSet<SyntaxNode>();
 
@@ -64,7 +65,13 @@ internal static class ModelParser
             };
             if (kind is null) continue;
 
-            var spec = ParseLayer(kind.Value, attribute, specs.Count, ref badArgument);
+            string? layerBad = null;
+            var spec = ParseLayer(kind.Value, attribute, specs.Count, ref layerBad);
+            if (layerBad is not null && badArgument is null)
+            {
+                badArgument = layerBad;
+                badArgumentLayer = specs.Count;
+            }
             specs.Add(spec);
             layers.Add(attribute);
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
@@ -77,22 +84,27 @@ internal static class ModelParser
         int inputSize = 0, steps = 0, outputSteps = 0, batch = 1;
         var mode = SequenceMode.ManyToMany;
         var loss = LossKind.Auto;
-        bool inputGiven = false;
-        if (model.AttributeConstructor is null) badArgument ??= "RnnModel";
+        bool inputGiven = false, stepsGiven = false;
+        string? modelBad = model.AttributeConstructor is null ? "RnnModel" : null;
         foreach (var arg in model.NamedArguments)
         {
             switch (arg.Key)
             {
-                case "InputSize": inputSize = ReadInt(arg.Value, "InputSize", ref badArgument); inputGiven = true; break;
-                case "Steps": steps = ReadInt(arg.Value, "Steps", ref badArgument); break;
-                case "Mode": mode = (SequenceMode)ReadInt(arg.Value, "Mode", ref badArgument); break;
-                case "OutputSteps": outputSteps = ReadInt(arg.Value, "OutputSteps", ref badArgument); break;
-                case "BatchSize": batch = ReadInt(arg.Value, "BatchSize", ref badArgument); break;
-                case "Loss": loss = (LossKind)ReadInt(arg.Value, "Loss", ref badArgument); break;
+                case "InputSize": inputSize = ReadInt(arg.Value, "InputSize", ref modelBad); inputGiven = true; break;
+                case "Steps": steps = ReadInt(arg.Value, "Steps", ref modelBad); stepsGiven = true; break;
+                case "Mode": mode = (SequenceMode)ReadInt(arg.Value, "Mode", ref modelBad); break;
+                case "OutputSteps": outputSteps = ReadInt(arg.Value, "OutputSteps", ref modelBad); break;
+                case "BatchSize": batch = ReadInt(arg.Value, "BatchSize", ref modelBad); break;
+                case "Loss": loss = (LossKind)ReadInt(arg.Value, "Loss", ref modelBad); break;
             }
         }
+        if (modelBad is not null)
+        {
+            badArgument = modelBad;
+            badArgumentLayer = -1;
+        }
 
-        var shape = ReadShape(type, layerDeclarationNodes.Count > 1, badArgument);
+        var shape = ReadShape(type, layerDeclarationNodes.Count > 1, badArgument, badArgumentLayer);
         var spec2 = new ModelSpec(
             Namespace: type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "",
             ClassName: type.Name,
@@ -106,6 +118,7 @@ internal static class ModelParser
             Loss: loss,
             Layers: new EquatableArray<LayerSpec>(specs.ToArray()),
             InputSizeGiven: inputGiven,
+            StepsGiven: stepsGiven,
             Shape: shape);
         return new ParsedModel(spec2, model, layers.ToImmutable());
     }
@@ -127,7 +140,7 @@ internal static class ModelParser
         else
         {
             var ctor = attribute.ConstructorArguments;
-            if (ctor.Length > 0) size = ReadInt(ctor[0], "size", ref badArgument);
+            if (ctor.Length > 0) size = ReadInt(ctor[0], FirstArgumentName(kind), ref badArgument);
             if (ctor.Length > 1) dimension = ReadInt(ctor[1], "dimension", ref badArgument);
         }
 
@@ -137,8 +150,8 @@ internal static class ModelParser
             {
                 case "Name":
                     if (arg.Value.Value is string s) { name = s; nameGiven = true; }
-                    else if (!arg.Value.IsNull) badArgument ??= "Name";
-                    else { name = ""; nameGiven = true; }
+                    else if (arg.Value.Kind == TypedConstantKind.Error) badArgument ??= "Name";
+                    // null is the property's default: the layer keeps its default name.
                     break;
                 case "From":
                     from = arg.Value.Value as string;
@@ -147,7 +160,13 @@ internal static class ModelParser
                 case "Bidirectional": bidirectional = arg.Value.Value is true; break;
                 case "Decoder": decoder = arg.Value.Value is true; break;
                 case "Dropout":
-                    dropout = arg.Value.Value switch { float f => f, double d => (float)d, int i => i, _ => float.NaN };
+                    switch (arg.Value.Value)
+                    {
+                        case float f: dropout = f; break;
+                        case double d: dropout = (float)d; break;
+                        case int i: dropout = i; break;
+                        default: badArgument ??= "Dropout"; break;
+                    }
                     break;
                 case "Activation": activation = (Activation)ReadInt(arg.Value, "Activation", ref badArgument); break;
                 case "Variant": variant = (GruVariant)ReadInt(arg.Value, "Variant", ref badArgument); break;
@@ -156,6 +175,14 @@ internal static class ModelParser
 
         return new LayerSpec(kind, name, size, dimension, numLayers, bidirectional, from, dropout, decoder, activation, variant, nameGiven);
     }
+
+    /// <summary>The name of a layer attribute's first constructor parameter.</summary>
+    public static string FirstArgumentName(LayerKind kind) => kind switch
+    {
+        LayerKind.Embedding => "vocabularySize",
+        LayerKind.Dense => "size",
+        _ => "hiddenSize",
+    };
 
     private static int ReadInt(TypedConstant constant, string argument, ref string? badArgument)
     {
@@ -182,22 +209,24 @@ internal static class ModelParser
         }
     }
 
-    private static TypeShape ReadShape(INamedTypeSymbol type, bool layersSplit, string? badArgument)
+    private static TypeShape ReadShape(INamedTypeSymbol type, bool layersSplit, string? badArgument, int badArgumentLayer)
     {
         bool isPartial = type.DeclaringSyntaxReferences.Length > 0 && type.DeclaringSyntaxReferences.All(r =>
             r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
         bool isClass = type.TypeKind == TypeKind.Class && !type.IsRecord;
-        bool containersOk = true;
+        bool containersPartial = true;
+        string? containerProblem = null;
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
+            if (outer.Arity > 0) containerProblem ??= $"it is nested in the generic type '{outer.Name}'";
+            else if (outer.IsRecord) containerProblem ??= $"it is nested in the record '{outer.Name}'";
+            else if (outer.TypeKind is not (TypeKind.Class or TypeKind.Struct)) containerProblem ??= $"it is nested in the {outer.TypeKind.ToString().ToLowerInvariant()} '{outer.Name}'";
             bool outerPartial = outer.DeclaringSyntaxReferences.All(r =>
                 r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
-            if (!outerPartial || outer.IsGenericType || outer.IsRecord || outer.TypeKind is not (TypeKind.Class or TypeKind.Struct))
-            {
-                containersOk = false;
-            }
+            if (!outerPartial) containersPartial = false;
         }
-        return new TypeShape(isPartial, isClass, type.IsStatic, type.IsGenericType, containersOk, layersSplit, badArgument);
+        return new TypeShape(isPartial, isClass, type.IsStatic, type.Arity > 0, containersPartial, containerProblem,
+            type.IsFileLocal, layersSplit, badArgument, badArgumentLayer);
     }
 
     private static string[] ContainingTypeDeclarations(INamedTypeSymbol type)

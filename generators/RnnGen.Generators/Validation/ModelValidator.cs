@@ -41,14 +41,17 @@ internal static class ModelValidator
 
         // The declaring type.
         var shape = spec.Shape;
-        if (!shape.IsPartial || !shape.ContainersOk)
+        if (!shape.IsPartial || !shape.ContainersPartial)
         {
             issues.Add(new ValidationIssue(DiagnosticDescriptors.NotPartial, IssueTarget.Class, -1, null, new object?[] { spec.ClassName }));
         }
         string? typeProblem =
             !shape.IsClass ? "a model must be a class (not a struct, record or interface)" :
             shape.IsStatic ? "a model cannot be a static class" :
-            shape.IsGeneric ? "a model cannot be generic (its sizes are fixed at compile time)" : null;
+            shape.IsGeneric ? "a model cannot be generic (its sizes are fixed at compile time)" :
+            shape.IsFileLocal ? "a model cannot be a 'file' type (the generated part could not see it)" :
+            shape.ContainerProblem is not null ? shape.ContainerProblem :
+            Array.IndexOf(ReservedNames, spec.ClassName) >= 0 ? $"'{spec.ClassName}' is the name of a generated member; rename the class" : null;
         if (typeProblem is not null)
         {
             issues.Add(new ValidationIssue(DiagnosticDescriptors.UnsupportedType, IssueTarget.Class, -1, null, new object?[] { spec.ClassName, typeProblem }));
@@ -59,12 +62,13 @@ internal static class ModelValidator
         }
         if (shape.BadArgument is not null)
         {
-            Model(DiagnosticDescriptors.BadArgument, null, shape.BadArgument);
+            if (shape.BadArgumentLayer >= 0) Layer(DiagnosticDescriptors.BadArgument, shape.BadArgumentLayer, shape.BadArgument, shape.BadArgument);
+            else Model(DiagnosticDescriptors.BadArgument, shape.BadArgument, shape.BadArgument);
             return issues; // values read as 0 would only add noise
         }
 
         // [RnnModel] arguments.
-        if (spec.Steps <= 0) Model(DiagnosticDescriptors.StepsMissing, spec.Steps == 0 ? null : "Steps", spec.Steps);
+        if (spec.Steps <= 0) Model(DiagnosticDescriptors.StepsMissing, spec.StepsGiven ? "Steps" : null, spec.Steps);
         else if (spec.Steps > MaxSteps) Model(DiagnosticDescriptors.SizeOutOfRange, "Steps", "Steps", "the model", spec.Steps, MaxSteps);
 
         var layers = spec.Layers;
@@ -111,7 +115,7 @@ internal static class ModelValidator
             switch (layer.Kind)
             {
                 case LayerKind.Embedding:
-                    if (layer.Size <= 0 || layer.Size > MaxSize) Layer(DiagnosticDescriptors.SizeOutOfRange, i, "size", "vocabularySize", what, layer.Size, MaxSize);
+                    if (layer.Size <= 0 || layer.Size > MaxSize) Layer(DiagnosticDescriptors.SizeOutOfRange, i, "vocabularySize", "vocabularySize", what, layer.Size, MaxSize);
                     if (layer.Dimension <= 0 || layer.Dimension > MaxSize) Layer(DiagnosticDescriptors.SizeOutOfRange, i, "dimension", "dimension", what, layer.Dimension, MaxSize);
                     if (i != 0) Layer(DiagnosticDescriptors.EmbeddingNotFirst, i, null, layer.Name);
                     else if (layer.From is not null) Layer(DiagnosticDescriptors.UnknownFrom, i, "From", layer.Name, layer.From, "; an [Embedding] reads the model's token ids: remove 'From'");
@@ -123,7 +127,7 @@ internal static class ModelValidator
                     break;
                 default:
                     anyRecurrent = true;
-                    if (layer.Size <= 0 || layer.Size > MaxSize) Layer(DiagnosticDescriptors.SizeOutOfRange, i, "size", "hiddenSize", what, layer.Size, MaxSize);
+                    if (layer.Size <= 0 || layer.Size > MaxSize) Layer(DiagnosticDescriptors.SizeOutOfRange, i, "hiddenSize", "hiddenSize", what, layer.Size, MaxSize);
                     if (layer.NumLayers < 1 || layer.NumLayers > MaxLayers) Layer(DiagnosticDescriptors.LayersOutOfRange, i, "Layers", layer.Name, layer.NumLayers, MaxLayers);
                     if (float.IsNaN(layer.Dropout) || layer.Dropout < 0 || layer.Dropout >= 1)
                         Layer(DiagnosticDescriptors.DropoutOutOfRange, i, "Dropout", layer.Name, layer.Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -161,10 +165,6 @@ internal static class ModelValidator
         for (int i = 0; i < layers.Count; i++)
         {
             if (wiring[i].Source >= 0) read[wiring[i].Source] = true;
-            if (layers[i].IsRecurrent && !wiring[i].InputIsSequence)
-            {
-                Layer(DiagnosticDescriptors.RecurrentAfterCollapse, i, layers[i].From is null ? null : "From", layers[i].Name, layers[wiring[i].Source].Name);
-            }
         }
         for (int i = 0; i < layers.Count - 1; i++)
         {
@@ -195,7 +195,10 @@ internal static class ModelValidator
     /// <summary>An upper bound of the floats the model allocates (parameters, gradients, activations).</summary>
     public static long EstimateFloats(ModelSpec spec, LayerWiring[] wiring)
     {
-        long t = spec.Steps, b = spec.BatchSize, total = 0;
+        long t = spec.Steps, b = spec.BatchSize;
+        long maxHidden = 1;
+        foreach (var l in spec.Layers) if (l.IsRecurrent) maxHidden = Math.Max(maxHidden, l.Size);
+        long total = t * b * Math.Max(1, spec.InputSize) + b * maxHidden; // staged input, zeros
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var l = spec.Layers[i];
@@ -215,9 +218,21 @@ internal static class ModelValidator
         return total;
     }
 
+    /// <summary>Names of generated members: a class with one of these names would clash with its own member (CS0542).</summary>
+    public static readonly string[] ReservedNames =
+    {
+        "InputSize", "VocabularySize", "Steps", "OutputSize", "BatchSize", "ParameterCount", "InputLength", "OutputLength",
+        "DefaultSeed", "P", "A", "S", "Q", "Parameters", "Gradients", "ParameterNames", "Parameter", "Gradient", "ParameterShape",
+        "Slice", "TensorIndex", "Predict", "CheckLength", "CheckTokens", "Forward", "Step", "ResetState",
+        "LoadSafetensors", "SaveSafetensors", "ComputeGradients", "TrainStep", "Backward",
+    };
+
+    /// <summary>Longest layer name.</summary>
+    public const int MaxNameLength = 128;
+
     public static bool IsValidName(string name)
     {
-        if (string.IsNullOrEmpty(name) || name.Length > 128) return false;
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength) return false;
         foreach (char c in name)
         {
             if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '"' or '\\' or '\'' || char.IsSurrogate(c)) return false;

