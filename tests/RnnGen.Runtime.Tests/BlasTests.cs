@@ -153,6 +153,44 @@ public sealed class BlasTests
     }
 
     [Fact]
+    public void Kernels_DoNotAllocate()
+    {
+        float[] x = new float[32 * 256], w = new float[768 * 256], y = new float[32 * 768], b = new float[768];
+        (int Rows, int M, int K)[] shapes = { (1, 512, 128), (32, 768, 256), (1, 32, 1), (16, 256, 4), (3, 12, 3) };
+        void RunAll()
+        {
+            foreach ((int rows, int m, int k) in shapes)
+            {
+                Blas.MatMulTransposedAdd(x, k, w, y, m, rows, m, k);
+                Blas.MatMulAdd(y, m, w, x, k, rows, m, k);
+                Blas.OuterProductAdd(y, m, x, k, w, rows, m, k);
+                Blas.SetRows(y, m, rows, b.AsSpan(0, m));
+                Blas.SetRows(y, m, rows, b.AsSpan(0, m), b.AsSpan(0, m));
+                Blas.SumRowsAdd(y, m, rows, b.AsSpan(0, m));
+            }
+
+            Activations.Sigmoid(b);
+            Activations.Tanh(b);
+            Activations.Relu(b);
+            Activations.Softmax(b.AsSpan(0, 65));
+            Activations.Softmax(b.AsSpan(0, 650), 10, 65);
+        }
+
+        for (int i = 0; i < 50; i++)
+        {
+            RunAll(); // warm up past tiered compilation
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            RunAll();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Kernels_DoNothing_ForEmptyDimensions()
     {
         float[] y = { 1, 2, 3 };

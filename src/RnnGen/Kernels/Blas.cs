@@ -838,7 +838,8 @@ public static class Blas
     // ---------------------------------------------------------------------------------------
 
     /// <summary>Lane masks: 16 zero words then 16 all-ones words; a window starting at 16 - skip zeroes the first skip lanes.</summary>
-    private static ReadOnlySpan<int> MaskTable =>
+    /// <remarks>An array rather than a span over constant data, which unoptimized builds allocate on every access.</remarks>
+    private static readonly int[] MaskTable =
     [
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
@@ -908,7 +909,7 @@ public static class Blas
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> TailMask(int skip)
-            => Vector128.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(MaskTable), 16 - skip)).AsSingle();
+            => Vector128.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(MaskTable), 16 - skip)).AsSingle();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Fold(Vector128<float> value) => value;
@@ -942,7 +943,7 @@ public static class Blas
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> TailMask(int skip)
-            => Vector256.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(MaskTable), 16 - skip)).AsSingle();
+            => Vector256.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(MaskTable), 16 - skip)).AsSingle();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Fold(Vector256<float> value) => value.GetLower() + value.GetUpper();
@@ -976,7 +977,7 @@ public static class Blas
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> TailMask(int skip)
-            => Vector512.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(MaskTable), 16 - skip)).AsSingle();
+            => Vector512.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(MaskTable), 16 - skip)).AsSingle();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Fold(Vector512<float> value)
