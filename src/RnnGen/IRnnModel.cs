@@ -61,3 +61,25 @@ public interface IStreamingRnnModel<TInput> : IRnnModel<TInput>
     /// <summary>Zeroes the carried state.</summary>
     void ResetState();
 }
+
+/// <summary>
+/// A generated model that trains: inputs <typeparamref name="TInput"/> (float features or int token ids),
+/// targets <typeparamref name="TTarget"/> (int class ids for a cross-entropy loss, floats otherwise).
+/// </summary>
+public interface ITrainableRnnModel<TInput, TTarget> : IRnnModel<TInput>
+{
+    /// <summary>Length of the targets span.</summary>
+    int TargetLength { get; }
+
+    /// <summary>Forward pass, loss and back-propagation through time; overwrites <see cref="IRnnModel.Gradients"/>; returns the loss.</summary>
+    float ComputeGradients(ReadOnlySpan<TInput> input, ReadOnlySpan<TTarget> targets);
+
+    /// <summary>As <see cref="ComputeGradients(ReadOnlySpan{TInput}, ReadOnlySpan{TTarget})"/>, also writing the input gradient when <paramref name="inputGradients"/> is not empty.</summary>
+    float ComputeGradients(ReadOnlySpan<TInput> input, ReadOnlySpan<TTarget> targets, Span<float> inputGradients);
+
+    /// <summary>Gradients, then one optimizer update; throws <see cref="NonFiniteException"/> (changing nothing) on a NaN or infinite loss or gradient.</summary>
+    float TrainStep(ReadOnlySpan<TInput> input, ReadOnlySpan<TTarget> targets, Training.IOptimizer optimizer);
+
+    /// <summary>As <see cref="TrainStep"/>, returning false (and changing nothing) instead of throwing.</summary>
+    bool TryTrainStep(ReadOnlySpan<TInput> input, ReadOnlySpan<TTarget> targets, Training.IOptimizer optimizer, out float loss);
+}

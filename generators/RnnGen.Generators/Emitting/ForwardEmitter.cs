@@ -26,7 +26,7 @@ internal static class ForwardEmitter
         w.Line("CheckLength(input.Length, InputLength, nameof(input));");
         w.Line("CheckLength(output.Length, OutputLength, nameof(output));");
         if (plan.TokenInput) w.Line("CheckTokens(input);");
-        w.Line("Forward(input);");
+        w.Line("Forward(input, training: false);");
         WriteOutputCopy(w, plan);
         w.CloseBlock();
         w.Line();
@@ -46,8 +46,11 @@ internal static class ForwardEmitter
             w.Line();
         }
 
-        w.Line("/// <summary>The forward pass over all T steps; fills the activation buffer.</summary>");
-        w.OpenBlock($"private void Forward({inputType} input)");
+        w.Line("/// <summary>The forward pass over all T steps; fills the activation buffer (the cache of the backward pass).</summary>");
+        w.Line(plan.HeadFused
+            ? "/// <param name=\"training\">Leave the head's logits unactivated: the loss applies its activation, fused.</param>"
+            : "/// <param name=\"training\">Whether the pass is for training.</param>");
+        w.OpenBlock($"private void Forward({inputType} input, bool training)");
         w.Line($"{Names.ReadOnlySpan} p = _parameters;");
         w.Line($"{Names.Span} a = _work;");
         w.Line("const int T = Steps, B = BatchSize;");
@@ -67,7 +70,7 @@ internal static class ForwardEmitter
             switch (layer.Spec.Kind)
             {
                 case LayerKind.Embedding: WriteEmbedding(w, layer); break;
-                case LayerKind.Dense: WriteDense(w, layer); break;
+                case LayerKind.Dense: WriteDense(w, layer, plan.HeadFused && layer.Index == plan.Layers.Count - 1); break;
                 default: WriteRecurrent(w, plan, layer); break;
             }
         }
@@ -102,7 +105,7 @@ internal static class ForwardEmitter
         w.CloseBlock();
     }
 
-    private static void WriteDense(SourceWriter w, LayerPlan layer)
+    private static void WriteDense(SourceWriter w, LayerPlan layer, bool fusedHead)
     {
         int inW = layer.Wiring.InputWidth, outW = layer.Spec.Size;
         string rows = layer.Wiring.OutputIsSequence ? "T * B" : "B";
@@ -113,7 +116,17 @@ internal static class ForwardEmitter
         w.Line($"var y = a.Slice(A.{y.Id}, A.{y.Id}_len);");
         w.Line($"{Names.Blas}.SetRows(y, {outW}, {rows}, p.Slice(P.{layer.Bias!.Id}, P.{layer.Bias.Id}_len));");
         w.Line($"{Names.Blas}.MatMulTransposedAdd(a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, p.Slice(P.{layer.Weight!.Id}, P.{layer.Weight.Id}_len), y, {outW}, {rows}, {outW}, {inW});");
-        WriteActivation(w, layer.Spec.Activation, "y", rows, outW);
+        if (fusedHead)
+        {
+            w.Line("// In training the loss applies the activation to the logits, fused with it.");
+            w.OpenBlock("if (!training)");
+            WriteActivation(w, layer.Spec.Activation, "y", rows, outW);
+            w.CloseBlock();
+        }
+        else
+        {
+            WriteActivation(w, layer.Spec.Activation, "y", rows, outW);
+        }
         w.CloseBlock();
     }
 

@@ -28,13 +28,16 @@ internal static class ModelEmitter
 
         w.Line($"/// <summary>RnnGen model: {Describe(plan)}.</summary>");
         string input = plan.TokenInput ? "int" : "float";
-        string iface = plan.SupportsStep ? $"global::RnnGen.IStreamingRnnModel<{input}>" : $"global::RnnGen.IRnnModel<{input}>";
+        string target = plan.ClassTargets ? "int" : "float";
+        string iface = $"global::RnnGen.ITrainableRnnModel<{input}, {target}>"
+            + (plan.SupportsStep ? $", global::RnnGen.IStreamingRnnModel<{input}>" : "");
         w.OpenBlock($"partial class {spec.ClassName} : {iface}");
         WriteConstants(w, plan);
         WriteLayout(w, plan);
         WriteFieldsAndConstruction(w, plan);
         WriteTensorAccess(w, plan);
         ForwardEmitter.Write(w, plan);
+        BackwardEmitter.Write(w, plan);
         if (plan.SupportsStep) StepEmitter.Write(w, plan);
         WriteWeightIo(w, plan);
         w.CloseBlock();
@@ -173,6 +176,7 @@ internal static class ModelEmitter
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         w.Line($"private readonly float[] _work = new float[{plan.WorkSize}];");
+        w.Line($"private readonly float[] _dwork = new float[{plan.WorkSize}]; // gradients of the activations, same layout as _work");
         if (plan.SupportsStep)
         {
             w.Line($"private readonly float[] _state = new float[{plan.StateSize}];");
@@ -278,5 +282,7 @@ internal static class ModelEmitter
         w.Line("global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => s_parameterNames;");
         w.Line("int global::RnnGen.IRnnModel.InputLength => InputLength;");
         w.Line("int global::RnnGen.IRnnModel.OutputLength => OutputLength;");
+        string target = plan.ClassTargets ? "int" : "float";
+        w.Line($"int global::RnnGen.ITrainableRnnModel<{(plan.TokenInput ? "int" : "float")}, {target}>.TargetLength => TargetLength;");
     }
 }

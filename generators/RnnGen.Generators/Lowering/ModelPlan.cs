@@ -128,6 +128,16 @@ internal sealed class ModelPlan
     public Region Zeros { get; set; } = null!;
     public List<LayerPlan> Layers { get; } = new();
     public Region Output => Layers[Layers.Count - 1].Output;
+    /// <summary>The loss <c>ComputeGradients</c> uses (<see cref="LossKind.Auto"/> resolved).</summary>
+    public LossKind Loss { get; set; }
+    /// <summary>The head's activation is fused into the loss (Softmax + cross-entropy, Sigmoid + binary cross-entropy).</summary>
+    public bool HeadFused { get; set; }
+    /// <summary>Targets are class ids (cross-entropy), else floats shaped like the output.</summary>
+    public bool ClassTargets => Loss == LossKind.CrossEntropy;
+    /// <summary>Length of the targets span.</summary>
+    public int TargetLength => ClassTargets ? OutputLength / Y : OutputLength;
+    /// <summary>Rows of the output buffer: T·B per-step rows or B.</summary>
+    public string OutputRows => OutputIsSequence ? "T * B" : "B";
     /// <summary>Whether <c>Step</c>/<c>ResetState</c> are generated (unidirectional models).</summary>
     public bool SupportsStep { get; set; }
     public List<Region> StateRegions { get; } = new();

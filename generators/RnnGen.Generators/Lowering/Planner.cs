@@ -158,6 +158,13 @@ internal static class Planner
         var last = plan.Layers[plan.Layers.Count - 1];
         plan.Y = last.Wiring.OutputWidth;
         plan.OutputIsSequence = last.Wiring.OutputIsSequence;
+        var headActivation = last.Spec.Kind == LayerKind.Dense ? last.Spec.Activation : Activation.Identity;
+        plan.Loss = spec.Loss != LossKind.Auto ? spec.Loss
+            : headActivation == Activation.Softmax ? LossKind.CrossEntropy
+            : headActivation == Activation.Sigmoid ? LossKind.BinaryCrossEntropy
+            : LossKind.MeanSquaredError;
+        plan.HeadFused = (plan.Loss == LossKind.CrossEntropy && headActivation == Activation.Softmax)
+            || (plan.Loss == LossKind.BinaryCrossEntropy && headActivation == Activation.Sigmoid);
         plan.ParameterCount = paramOffset;
         plan.WorkSize = workOffset;
         plan.StateSize = stateOffset;

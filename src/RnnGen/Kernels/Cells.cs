@@ -101,4 +101,112 @@ public static class Cells
         TensorPrimitives.Max(pre, 0f, pre);
         pre.CopyTo(h);
     }
+
+    // ── Backward ────────────────────────────────────────────────────────────────────────────
+    // Each quotes the forward lines it differentiates. Inputs are the values the forward pass
+    // cached (gate activations, cell states); outputs are gradients w.r.t. the pre-activations.
+    // "+=" outputs accumulate; an empty span means "not needed" (the first step in time).
+
+    /// <summary>
+    /// LSTM step backward. Forward: c = f ⊙ c_prev + i ⊙ g; h = o ⊙ tanh(c), with i, f, o = σ(·), g = tanh(·).
+    /// <paramref name="dc"/> holds dL/dc from later steps (read only); <paramref name="dcPrev"/> += dL/dc_prev;
+    /// <paramref name="dGates"/> = dL/d(pre-activations) [i, f, g, o].
+    /// </summary>
+    public static void LstmBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
+        ReadOnlySpan<float> dh, ReadOnlySpan<float> dc, Span<float> dcPrev, Span<float> dGates)
+    {
+        int n = c.Length;
+        Debug.Assert(gates.Length == 4 * n && dGates.Length == 4 * n && dh.Length == n && dc.Length == n);
+        bool hasPrev = dcPrev.Length != 0;
+        for (int j = 0; j < n; j++)
+        {
+            float i = gates[j], f = gates[n + j], g = gates[2 * n + j], o = gates[3 * n + j];
+            float tc = MathF.Tanh(c[j]);
+            float dcj = dc[j] + dh[j] * o * (1f - tc * tc);   // h = o ⊙ tanh(c)
+            float dO = dh[j] * tc;
+            dGates[j] = dcj * g * i * (1f - i);              // c = … + i ⊙ g, i = σ(·)
+            dGates[n + j] = dcj * cPrev[j] * f * (1f - f);   // c = f ⊙ c_prev + …, f = σ(·)
+            dGates[2 * n + j] = dcj * i * (1f - g * g);      // g = tanh(·)
+            dGates[3 * n + j] = dO * o * (1f - o);           // o = σ(·)
+            if (hasPrev) dcPrev[j] += dcj * f;
+        }
+    }
+
+    /// <summary>
+    /// GRU (reset after) step backward. Forward: r = σ(gx_r + gh_r), z = σ(gx_z + gh_z),
+    /// n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h_prev.
+    /// Writes <paramref name="dGx"/> = dL/dgx, <paramref name="dGh"/> = dL/dgh; <paramref name="dhPrev"/> += z ⊙ dh.
+    /// </summary>
+    public static void GruBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> gh, ReadOnlySpan<float> hPrev,
+        ReadOnlySpan<float> dh, Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
+    {
+        int n = dh.Length;
+        Debug.Assert(gates.Length == 3 * n && gh.Length == 3 * n && dGx.Length == 3 * n && dGh.Length == 3 * n);
+        bool hasPrev = dhPrev.Length != 0;
+        for (int j = 0; j < n; j++)
+        {
+            float r = gates[j], z = gates[n + j], nn = gates[2 * n + j];
+            float hp = hasPrev ? hPrev[j] : 0f;
+            float dnPre = dh[j] * (1f - z) * (1f - nn * nn);  // h = (1 − z) ⊙ n + …, n = tanh(·)
+            float dzPre = dh[j] * (hp - nn) * z * (1f - z);   // h = … + z ⊙ (h_prev − n), z = σ(·)
+            float drPre = dnPre * gh[2 * n + j] * r * (1f - r); // n = tanh(gx_n + r ⊙ gh_n), r = σ(·)
+            dGx[j] = drPre; dGx[n + j] = dzPre; dGx[2 * n + j] = dnPre;
+            dGh[j] = drPre; dGh[n + j] = dzPre; dGh[2 * n + j] = dnPre * r;
+            if (hasPrev) dhPrev[j] += dh[j] * z;
+        }
+    }
+
+    /// <summary>
+    /// GRU (reset before) step backward, first half: everything but the reset gate.
+    /// Forward: n = tanh(gx_n + gh_n) with gh_n = W_hn (r ⊙ h_prev) + b_hn; h = (1 − z) ⊙ n + z ⊙ h_prev.
+    /// Writes the z and n parts of <paramref name="dGx"/> and <paramref name="dGh"/> and zeroes their r parts;
+    /// <paramref name="dhPrev"/> += z ⊙ dh.
+    /// </summary>
+    public static void GruResetBeforeBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dh,
+        Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
+    {
+        int n = dh.Length;
+        bool hasPrev = dhPrev.Length != 0;
+        for (int j = 0; j < n; j++)
+        {
+            float z = gates[n + j], nn = gates[2 * n + j];
+            float hp = hasPrev ? hPrev[j] : 0f;
+            float dnPre = dh[j] * (1f - z) * (1f - nn * nn);
+            float dzPre = dh[j] * (hp - nn) * z * (1f - z);
+            dGx[j] = 0f; dGx[n + j] = dzPre; dGx[2 * n + j] = dnPre;
+            dGh[j] = 0f; dGh[n + j] = dzPre; dGh[2 * n + j] = dnPre;
+            if (hasPrev) dhPrev[j] += dh[j] * z;
+        }
+    }
+
+    /// <summary>
+    /// GRU (reset before) step backward, second half: the reset gate. Forward: rh = r ⊙ h_prev, r = σ(gx_r + gh_r).
+    /// <paramref name="dRh"/> = dL/d(r ⊙ h_prev) = W_hnᵀ dgh_n. Writes the r parts of <paramref name="dGx"/> and
+    /// <paramref name="dGh"/>; <paramref name="dhPrev"/> += r ⊙ dRh.
+    /// </summary>
+    public static void GruResetBeforeBackwardReset(ReadOnlySpan<float> gates, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dRh,
+        Span<float> dGx, Span<float> dGh, Span<float> dhPrev)
+    {
+        int n = dRh.Length;
+        for (int j = 0; j < n; j++)
+        {
+            float r = gates[j];
+            float drPre = dRh[j] * hPrev[j] * r * (1f - r);
+            dGx[j] = drPre;
+            dGh[j] = drPre;
+            dhPrev[j] += dRh[j] * r;
+        }
+    }
+
+    /// <summary>Elman RNN backward. Forward: h = tanh(pre). Writes dL/dpre = dh ⊙ (1 − h²).</summary>
+    public static void RnnTanhBackward(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dPre)
+    {
+        for (int j = 0; j < h.Length; j++) dPre[j] = dh[j] * (1f - h[j] * h[j]);
+    }
+
+    /// <summary>Elman RNN backward. Forward: h = max(0, pre). Writes dL/dpre = dh where h &gt; 0, else 0.</summary>
+    public static void RnnReluBackward(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dPre)
+    {
+        for (int j = 0; j < h.Length; j++) dPre[j] = h[j] > 0f ? dh[j] : 0f;
+    }
 }

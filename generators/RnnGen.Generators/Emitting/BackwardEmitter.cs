@@ -1,0 +1,379 @@
+using RnnGen.Generators.Helpers;
+using RnnGen.Generators.Lowering;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators.Emitting;
+
+/// <summary>
+/// Writes training: <c>ComputeGradients</c> (forward, loss, back-propagation through time over
+/// all T steps), <c>TrainStep</c> and <c>TryTrainStep</c>. The backward blocks mirror the forward
+/// blocks of <see cref="ForwardEmitter"/> in reverse order and quote the forward lines they
+/// differentiate. Activation gradients live in <c>_dwork</c>, laid out like <c>_work</c>.
+/// </summary>
+internal static class BackwardEmitter
+{
+    public static void Write(SourceWriter w, ModelPlan plan)
+    {
+        string inputType = plan.TokenInput ? Names.ReadOnlySpanInt : Names.ReadOnlySpan;
+        string targetType = plan.ClassTargets ? Names.ReadOnlySpanInt : Names.ReadOnlySpan;
+        string lossText = plan.Loss switch
+        {
+            LossKind.CrossEntropy => "softmax cross-entropy (PyTorch nn.CrossEntropyLoss on the logits)",
+            LossKind.BinaryCrossEntropy => plan.HeadFused ? "binary cross-entropy on the sigmoid outputs (PyTorch nn.BCELoss), computed from the logits" : "binary cross-entropy",
+            _ => "mean squared error (PyTorch nn.MSELoss)",
+        };
+        string targetShape = plan.ClassTargets
+            ? (plan.OutputIsSequence ? "[B, T] class ids" : "[B] class ids")
+            : (plan.OutputIsSequence ? "[B, T, Y]" : "[B, Y]");
+
+        w.Line("/// <summary>Length of the targets of <c>ComputeGradients</c>: " + targetShape + ".</summary>");
+        w.Line($"public const int TargetLength = {plan.TargetLength};");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line($"/// Forward pass, loss and back-propagation through time over all {plan.T} steps. The loss is {lossText},");
+        w.Line("/// the mean over every target (PyTorch's default reduction). Overwrites <see cref=\"Gradients\"/>; returns the loss.");
+        w.Line($"/// <paramref name=\"targets\"/>: {targetShape}, batch-first. Allocates nothing.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A target (or token id) is out of range; nothing was changed.</exception>");
+        w.Line($"public float ComputeGradients({inputType} input, {targetType} targets) => ComputeGradients(input, targets, default);");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// <see cref=\"ComputeGradients(" + (plan.TokenInput ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ", " + (plan.ClassTargets ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ")\"/>, and, when <paramref name=\"inputGradients\"/> is not empty,");
+        w.Line("/// the gradient of the loss with respect to the input ([B, T, X] batch-first; token models have none: pass an empty span).");
+        w.Line("/// </summary>");
+        w.OpenBlock($"public float ComputeGradients({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
+        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
+        w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
+        w.Line("bool wantInputGradients = inputGradients.Length != 0;");
+        if (plan.TokenInput)
+        {
+            w.Line($"if (wantInputGradients) throw new {Names.ArgumentException}(\"A token model has no input gradient: pass an empty span.\", nameof(inputGradients));");
+            w.Line("CheckTokens(input);");
+        }
+        else
+        {
+            w.Line("if (wantInputGradients) CheckLength(inputGradients.Length, InputLength, nameof(inputGradients));");
+        }
+        if (plan.ClassTargets) w.Line("CheckClasses(targets);");
+        w.Line("Forward(input, training: true);");
+        w.Line("global::System.Array.Clear(_dwork, 0, _dwork.Length);");
+        w.Line("global::System.Array.Clear(_gradients, 0, _gradients.Length);");
+        w.Line("float loss = Loss(targets);");
+        w.Line("Backward(input, wantInputGradients);");
+        if (!plan.TokenInput)
+        {
+            w.OpenBlock("if (wantInputGradients)");
+            w.Line("// inputGradients[b, t, :] = dx[t, b, :]");
+            w.Line("for (int b = 0; b < BatchSize; b++)");
+            w.Line("    for (int t = 0; t < Steps; t++)");
+            w.Line($"        new {Names.ReadOnlySpan}(_dwork, A.{plan.StagedInput.Id} + (t * BatchSize + b) * InputSize, InputSize).CopyTo(inputGradients.Slice((b * Steps + t) * InputSize, InputSize));");
+            w.CloseBlock();
+        }
+        w.Line("return loss;");
+        w.CloseBlock();
+        w.Line();
+
+        if (plan.ClassTargets)
+        {
+            w.OpenBlock($"private static void CheckClasses({Names.ReadOnlySpanInt} targets)");
+            w.OpenBlock("for (int i = 0; i < targets.Length; i++)");
+            w.Line("if ((uint)targets[i] >= OutputSize)");
+            w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(targets), targets[i], \"Target at index \" + i + \" is \" + targets[i] + \"; class ids must be in [0, \" + OutputSize + \").\");");
+            w.CloseBlock();
+            w.CloseBlock();
+            w.Line();
+        }
+
+        WriteTrainStep(w, plan, inputType, targetType);
+        WriteLoss(w, plan, targetType);
+        WriteBackward(w, plan, inputType);
+    }
+
+    private static void WriteTrainStep(SourceWriter w, ModelPlan plan, string inputType, string targetType)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// One training step: <c>ComputeGradients</c>, then <paramref name=\"optimizer\"/> clips (if configured) and updates");
+        w.Line("/// <see cref=\"Parameters\"/>. Returns the loss. Allocates nothing after the optimizer's first step.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::RnnGen.NonFiniteException\">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>");
+        w.OpenBlock($"public float TrainStep({inputType} input, {targetType} targets, global::RnnGen.Training.IOptimizer optimizer)");
+        w.Line("if (!TryTrainStep(input, targets, optimizer, out float loss))");
+        w.Line("    throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)");
+        w.Line("        ? \"A gradient is NaN or infinite; the parameters and the optimizer state are unchanged.\"");
+        w.Line("        : \"The loss is \" + loss + \"; the parameters and the optimizer state are unchanged.\");");
+        w.Line("return loss;");
+        w.CloseBlock();
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the");
+        w.Line("/// optimizer state are then unchanged) instead of throwing. <paramref name=\"loss\"/> is the loss either way.");
+        w.Line("/// </summary>");
+        w.OpenBlock($"public bool TryTrainStep({inputType} input, {targetType} targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)");
+        w.Line("if (optimizer is null) throw new global::System.ArgumentNullException(nameof(optimizer));");
+        w.Line("loss = ComputeGradients(input, targets);");
+        w.Line("return float.IsFinite(loss) && optimizer.Step(_parameters, _gradients);");
+        w.CloseBlock();
+        w.Line();
+    }
+
+    private static void WriteLoss(SourceWriter w, ModelPlan plan, string targetType)
+    {
+        var o = plan.Output;
+        int Y = plan.Y;
+        string count = plan.ClassTargets ? "TargetLength" : "OutputLength";
+        w.Line("/// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>");
+        w.OpenBlock($"private float Loss({targetType} targets)");
+        w.Line($"const float scale = 1f / {count}; // mean reduction");
+        w.Line($"var y = new {Names.Span}(_work, A.{o.Id}, A.{o.Id}_len);");
+        w.Line($"var dy = new {Names.Span}(_dwork, A.{o.Id}, A.{o.Id}_len);");
+        w.Line("double sum = 0;");
+        if (plan.OutputIsSequence)
+        {
+            w.Line("for (int b = 0; b < BatchSize; b++)");
+            w.OpenBlock("for (int t = 0; t < Steps; t++)");
+            w.Line("int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first");
+        }
+        else
+        {
+            w.OpenBlock("for (int b = 0; b < BatchSize; b++)");
+            w.Line("int row = b, target = b;");
+        }
+        string yRow = $"y.Slice(row * {Y}, {Y})", dRow = $"dy.Slice(row * {Y}, {Y})", tRow = $"targets.Slice(target * {Y}, {Y})";
+        switch (plan.Loss)
+        {
+            case LossKind.CrossEntropy:
+                w.Line($"// loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N");
+                w.Line($"sum += {Names.Losses}.SoftmaxCrossEntropy({yRow}, targets[target], {dRow}, scale);");
+                break;
+            case LossKind.BinaryCrossEntropy when plan.HeadFused:
+                w.Line($"// loss = max(z, 0) − z·t + log(1 + e^−|z|); dz = (σ(z) − t) / N");
+                w.Line($"sum += {Names.Losses}.BinaryCrossEntropy({yRow}, {tRow}, {dRow}, scale);");
+                break;
+            default:
+                w.Line($"// loss = (y − t)²; dy = 2 (y − t) / N");
+                w.Line($"sum += {Names.Losses}.SquaredError({yRow}, {tRow}, {dRow}, scale);");
+                break;
+        }
+        w.CloseBlock();
+        w.Line($"return (float)(sum / {count});");
+        w.CloseBlock();
+        w.Line();
+    }
+
+    private static void WriteBackward(SourceWriter w, ModelPlan plan, string inputType)
+    {
+        w.Line("/// <summary>Back-propagation through the layers in reverse order and through time; accumulates into <see cref=\"Gradients\"/>.</summary>");
+        w.OpenBlock($"private void Backward({inputType} input, bool wantInputGradients)");
+        w.Line($"{Names.ReadOnlySpan} p = _parameters;");
+        w.Line($"{Names.Span} g = _gradients;");
+        w.Line($"{Names.ReadOnlySpan} a = _work;");
+        w.Line($"{Names.Span} d = _dwork;");
+        w.Line("const int T = Steps, B = BatchSize;");
+        for (int i = plan.Layers.Count - 1; i >= 0; i--)
+        {
+            var layer = plan.Layers[i];
+            w.Line();
+            w.Line($"// ── Layer {layer.Index} backward: {ModelEmitter.DescribeLayer(layer.Spec)} ──");
+            switch (layer.Spec.Kind)
+            {
+                case LayerKind.Embedding: WriteEmbedding(w, layer); break;
+                case LayerKind.Dense: WriteDense(w, plan, layer); break;
+                default: WriteRecurrent(w, plan, layer); break;
+            }
+        }
+        w.CloseBlock();
+        w.Line();
+    }
+
+    /// <summary>The condition under which the gradient of a region read as input is needed.</summary>
+    private static string? InputGradientCondition(ModelPlan plan, Region input) =>
+        ReferenceEquals(input, plan.StagedInput) ? "wantInputGradients" : null;
+
+    private static void WriteEmbedding(SourceWriter w, LayerPlan layer)
+    {
+        int D = layer.Spec.Dimension;
+        w.Line($"// forward: e[t, b, :] = W[input[b, t], :]   =>   dW[input[b, t], :] += de[t, b, :]");
+        w.OpenBlock("for (int b = 0; b < B; b++)");
+        w.OpenBlock("for (int t = 0; t < T; t++)");
+        w.Line($"var row = g.Slice(P.{layer.Weight!.Id} + input[b * T + t] * {D}, {D});");
+        w.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add(row, d.Slice(A.{layer.Output.Id} + (t * B + b) * {D}, {D}), row);");
+        w.CloseBlock();
+        w.CloseBlock();
+    }
+
+    private static void WriteDense(SourceWriter w, ModelPlan plan, LayerPlan layer)
+    {
+        int inW = layer.Wiring.InputWidth, Y = layer.Spec.Size;
+        string rows = layer.Wiring.OutputIsSequence ? "T * B" : "B";
+        bool fused = plan.HeadFused && layer.Index == plan.Layers.Count - 1;
+        var x = layer.Input;
+        var o = layer.Output;
+        w.OpenBlock("");
+        w.Line($"var y = a.Slice(A.{o.Id}, A.{o.Id}_len);");
+        w.Line($"var dy = d.Slice(A.{o.Id}, A.{o.Id}_len);");
+        if (fused)
+        {
+            w.Line("// dy already holds dL/d(logits): the loss differentiated the activation with it.");
+        }
+        else
+        {
+            switch (layer.Spec.Activation)
+            {
+                case Activation.Tanh: w.Line($"{Names.ActivationGradients}.Tanh(y, dy); // forward: y = tanh(z)"); break;
+                case Activation.Relu: w.Line($"{Names.ActivationGradients}.Relu(y, dy); // forward: y = relu(z)"); break;
+                case Activation.Sigmoid: w.Line($"{Names.ActivationGradients}.Sigmoid(y, dy); // forward: y = σ(z)"); break;
+                case Activation.Softmax: w.Line($"{Names.ActivationGradients}.Softmax(y, dy, {rows}, {Y}); // forward: y = softmax(z)"); break;
+            }
+        }
+        w.Line($"// forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [{Y}, {inW}]");
+        w.Line($"{Names.Blas}.OuterProductAdd(dy, {Y}, a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, g.Slice(P.{layer.Weight!.Id}, P.{layer.Weight.Id}_len), {rows}, {Y}, {inW});");
+        w.Line($"{Names.Blas}.SumRowsAdd(dy, {Y}, {rows}, g.Slice(P.{layer.Bias!.Id}, P.{layer.Bias.Id}_len));");
+        string? condition = InputGradientCondition(plan, x);
+        string dx = $"{Names.Blas}.MatMulAdd(dy, {Y}, p.Slice(P.{layer.Weight.Id}, P.{layer.Weight.Id}_len), d.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, {rows}, {Y}, {inW});";
+        w.Line(condition is null ? dx : $"if ({condition}) {dx}");
+        w.CloseBlock();
+    }
+
+    private static void WriteRecurrent(SourceWriter w, ModelPlan plan, LayerPlan layer)
+    {
+        var spec = layer.Spec;
+        int H = spec.Size, G = spec.Gates, GH = G * H, D = spec.Directions, DH = D * H;
+        if (layer.Collapses)
+        {
+            var top = layer.SubLayers[layer.SubLayers.Count - 1].Output;
+            w.Line(D == 2
+                ? "// forward: final = concat(h_fwd[T-1], h_bwd[0])   =>   route dfinal back to those steps"
+                : "// forward: final = h[T-1]   =>   dh[T-1] += dfinal");
+            w.OpenBlock("for (int b = 0; b < B; b++)");
+            w.Line($"var src = d.Slice(A.{layer.Output.Id} + b * {DH}, {H});");
+            w.Line($"var dst = d.Slice(A.{top.Id} + ((T - 1) * B + b) * {DH}, {H});");
+            w.Line("global::System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);");
+            if (D == 2)
+            {
+                w.Line($"src = d.Slice(A.{layer.Output.Id} + b * {DH} + {H}, {H});");
+                w.Line($"dst = d.Slice(A.{top.Id} + b * {DH} + {H}, {H});");
+                w.Line("global::System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);");
+            }
+            w.CloseBlock();
+        }
+        for (int k = layer.SubLayers.Count - 1; k >= 0; k--)
+        {
+            var sub = layer.SubLayers[k];
+            int inW = sub.InWidth;
+            var x = sub.Input;
+            var o = sub.Output;
+            foreach (var dir in sub.Directions)
+            {
+                string label = $"{spec.Name}{dir.Suffix}";
+                string hOff = dir.Reverse ? $" + {H}" : "";
+                w.OpenBlock($"// {label} backward{(dir.Reverse ? " (the backward direction: its steps are undone t = 0 … T-1)" : ", t = T-1 … 0")}");
+                w.Line($"var gates = a.Slice(A.{dir.Gates.Id}, A.{dir.Gates.Id}_len);");
+                w.Line($"var dgates = d.Slice(A.{dir.Gates.Id}, A.{dir.Gates.Id}_len); // dL/d(pre-activations) per step");
+                w.Line($"var hs = a.Slice(A.{o.Id}, A.{o.Id}_len);");
+                w.Line($"var dhs = d.Slice(A.{o.Id}, A.{o.Id}_len); // dL/dh, complete for step t when t is reached");
+                w.Line($"var whh = p.Slice(P.{dir.Whh.Id}, P.{dir.Whh.Id}_len);");
+                if (dir.Cell is not null)
+                {
+                    w.Line($"var cs = a.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len);");
+                    w.Line($"var dcs = d.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len);");
+                    w.Line($"{Names.ReadOnlySpan} zeros = a.Slice(A.{plan.Zeros.Id}, {H});");
+                }
+                if (dir.HiddenGates is not null)
+                {
+                    w.Line($"var ghs = a.Slice(A.{dir.HiddenGates.Id}, A.{dir.HiddenGates.Id}_len);");
+                    w.Line($"var dghs = d.Slice(A.{dir.HiddenGates.Id}, A.{dir.HiddenGates.Id}_len);");
+                }
+                if (dir.ResetHidden is not null)
+                {
+                    w.Line($"var rhs = a.Slice(A.{dir.ResetHidden.Id}, A.{dir.ResetHidden.Id}_len);");
+                    w.Line($"var drhs = d.Slice(A.{dir.ResetHidden.Id}, A.{dir.ResetHidden.Id}_len);");
+                }
+                w.OpenBlock("for (int s = T - 1; s >= 0; s--)");
+                w.Line(dir.Reverse ? "int t = T - 1 - s, tp = t + 1;" : "int t = s, tp = t - 1;");
+                w.Line($"var dg = dgates.Slice(t * B * {GH}, B * {GH});");
+                w.OpenBlock("for (int b = 0; b < B; b++)");
+                w.Line($"int row = t * B + b, prev = tp * B + b;");
+                w.Line($"var dh = dhs.Slice(row * {DH}{hOff}, {H});");
+                w.Line($"var dhPrev = s > 0 ? dhs.Slice(prev * {DH}{hOff}, {H}) : default;");
+                switch (spec.Kind)
+                {
+                    case LayerKind.Lstm:
+                        w.Line("// forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)");
+                        w.Line($"{Names.ReadOnlySpan} cPrev = s > 0 ? cs.Slice(prev * {H}, {H}) : zeros;");
+                        w.Line($"{Names.Cells}.LstmBackward(gates.Slice(row * {GH}, {GH}), cPrev, cs.Slice(row * {H}, {H}), dh, dcs.Slice(row * {H}, {H}), s > 0 ? dcs.Slice(prev * {H}, {H}) : default, dg.Slice(b * {GH}, {GH}));");
+                        break;
+                    case LayerKind.Gru when spec.Variant == GruVariant.ResetAfter:
+                        w.Line("// forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]");
+                        w.Line($"{Names.ReadOnlySpan} hPrev = s > 0 ? hs.Slice(prev * {DH}{hOff}, {H}) : default;");
+                        w.Line($"{Names.Cells}.GruBackward(gates.Slice(row * {GH}, {GH}), ghs.Slice(row * {GH}, {GH}), hPrev, dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dhPrev);");
+                        break;
+                    case LayerKind.Gru:
+                        w.Line("// forward: n = tanh(gx_n + W_hn (r ⊙ h[t-1]) + b_hn); h = (1 − z) ⊙ n + z ⊙ h[t-1]");
+                        w.Line($"{Names.ReadOnlySpan} hPrev = s > 0 ? hs.Slice(prev * {DH}{hOff}, {H}) : default;");
+                        w.Line($"{Names.Cells}.GruResetBeforeBackward(gates.Slice(row * {GH}, {GH}), hPrev, dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dhPrev);");
+                        break;
+                    default:
+                        string act = spec.Activation == Activation.Relu ? "Relu" : "Tanh";
+                        w.Line($"// forward: h = {act.ToLowerInvariant()}(pre)");
+                        w.Line($"{Names.Cells}.Rnn{act}Backward(hs.Slice(row * {DH}{hOff}, {H}), dh, dg.Slice(b * {H}, {H}));");
+                        break;
+                }
+                w.CloseBlock();
+                // Recurrent contributions to dh[t-1].
+                string dhPrevRows = $"dhs.Slice(tp * B * {DH}{hOff}, (B - 1) * {DH} + {H})";
+                if (spec.Kind == LayerKind.Gru && spec.Variant == GruVariant.ResetBefore)
+                {
+                    w.OpenBlock("if (s > 0)");
+                    w.Line($"var dgh = dghs.Slice(t * B * {GH}, B * {GH});");
+                    w.Line($"var drh = drhs.Slice(t * B * {H}, B * {H});");
+                    w.Line($"// forward: gh_n = W_hn (r ⊙ h[t-1]) + b_hn   =>   d(r ⊙ h[t-1]) = dgh_n W_hn");
+                    w.Line($"{Names.Blas}.MatMulAdd(dgh.Slice({2 * H}), {GH}, whh.Slice({2 * H * H}, {H * H}), drh, {H}, B, {H}, {H});");
+                    w.Line("for (int b = 0; b < B; b++)");
+                    w.Line($"    {Names.Cells}.GruResetBeforeBackwardReset(gates.Slice((t * B + b) * {GH}, {GH}), hs.Slice((tp * B + b) * {DH}{hOff}, {H}), drh.Slice(b * {H}, {H}), dg.Slice(b * {GH}, {GH}), dgh.Slice(b * {GH}, {GH}), dhs.Slice((tp * B + b) * {DH}{hOff}, {H}));");
+                    w.Line($"// forward: gh_rz = W_h(rz) h[t-1] + b_h(rz)   =>   dh[t-1] += dgh_rz W_h(rz)");
+                    w.Line($"{Names.Blas}.MatMulAdd(dgh, {GH}, whh.Slice(0, {2 * H * H}), {dhPrevRows}, {DH}, B, {2 * H}, {H});");
+                    w.CloseBlock();
+                }
+                else if (spec.Kind == LayerKind.Gru)
+                {
+                    w.Line($"// forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh");
+                    w.Line($"if (s > 0) {Names.Blas}.MatMulAdd(dghs.Slice(t * B * {GH}, B * {GH}), {GH}, whh, {dhPrevRows}, {DH}, B, {GH}, {H});");
+                }
+                else
+                {
+                    w.Line($"// forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh");
+                    w.Line($"if (s > 0) {Names.Blas}.MatMulAdd(dg, {GH}, whh, {dhPrevRows}, {DH}, B, {GH}, {H});");
+                }
+                w.CloseBlock();
+
+                // Weight gradients, all steps at once.
+                string dW(TensorPlan t) => $"g.Slice(P.{t.Id}, P.{t.Id}_len)";
+                string dHidden = spec.Kind == LayerKind.Gru ? "dghs" : "dgates";
+                w.Line($"// forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates");
+                w.Line($"{Names.Blas}.OuterProductAdd(dgates, {GH}, a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, {dW(dir.Wih)}, T * B, {GH}, {inW});");
+                w.Line($"{Names.Blas}.SumRowsAdd(dgates, {GH}, T * B, {dW(dir.Bih)});");
+                w.Line($"{Names.Blas}.SumRowsAdd({dHidden}, {GH}, T * B, {dW(dir.Bhh)});");
+                // dW_hh pairs step t's hidden gradient with h[t-1]: one product over the T-1 steps that have a predecessor.
+                string gradRows = dir.Reverse ? $"{dHidden}.Slice(0, (T - 1) * B * {GH})" : $"{dHidden}.Slice(B * {GH}, (T - 1) * B * {GH})";
+                string hRows = dir.Reverse ? $"hs.Slice(B * {DH} + {H}, (T - 1) * B * {DH} - {H})" : $"hs.Slice(0, (T - 1) * B * {DH})";
+                if (spec.Kind == LayerKind.Gru && spec.Variant == GruVariant.ResetBefore)
+                {
+                    w.Line($"// dW_h(rz) += dgh_rz[t]ᵀ h[t-1]; dW_hn += dgh_n[t]ᵀ (r ⊙ h[t-1])");
+                    w.Line($"if (T > 1) {Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, g.Slice(P.{dir.Whh.Id}, {2 * H * H}), (T - 1) * B, {2 * H}, {H});");
+                    w.Line($"{Names.Blas}.OuterProductAdd(dghs.Slice({2 * H}), {GH}, rhs, {H}, g.Slice(P.{dir.Whh.Id} + {2 * H * H}, {H * H}), T * B, {H}, {H});");
+                }
+                else
+                {
+                    w.Line($"// dW_hh += d{(spec.Kind == LayerKind.Gru ? "gh" : "gates")}[t]ᵀ h[t-1] over the steps that have a predecessor");
+                    w.Line($"if (T > 1) {Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {dW(dir.Whh)}, (T - 1) * B, {GH}, {H});");
+                }
+                string? condition = InputGradientCondition(plan, x);
+                string dx = $"{Names.Blas}.MatMulAdd(dgates, {GH}, p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len), d.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, T * B, {GH}, {inW});";
+                w.Line("// dx += dgates W_ih");
+                w.Line(condition is null ? dx : $"if ({condition}) {dx}");
+                w.CloseBlock();
+            }
+        }
+    }
+}
