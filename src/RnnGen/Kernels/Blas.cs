@@ -319,9 +319,9 @@ public static class Blas
                     }
 
                     ref float ya = ref Unsafe.Add(ref y, (nint)r * ldy + i);
-                    AddTo(ref ya, Sum4(TOps.Fold(a0), TOps.Fold(a1), TOps.Fold(a2), TOps.Fold(a3)));
+                    AddTo(ref ya, TOps.Sum4(a0, a1, a2, a3));
                     ref float yb = ref Unsafe.Add(ref ya, ldy);
-                    AddTo(ref yb, Sum4(TOps.Fold(b0), TOps.Fold(b1), TOps.Fold(b2), TOps.Fold(b3)));
+                    AddTo(ref yb, TOps.Sum4(b0, b1, b2, b3));
                 }
 
                 if (r < r1)
@@ -364,11 +364,7 @@ public static class Blas
                     }
 
                     ref float ya = ref Unsafe.Add(ref y, (nint)r * ldy + i);
-                    AddTo(ref ya, Sum4(
-                        TOps.Fold(TOps.Add(a0, c0)),
-                        TOps.Fold(TOps.Add(a1, c1)),
-                        TOps.Fold(TOps.Add(a2, c2)),
-                        TOps.Fold(TOps.Add(a3, c3))));
+                    AddTo(ref ya, TOps.Sum4(TOps.Add(a0, c0), TOps.Add(a1, c1), TOps.Add(a2, c2), TOps.Add(a3, c3)));
                 }
             }
 
@@ -737,9 +733,12 @@ public static class Blas
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
     {
-        if (Sse3.IsSupported)
+        if (Sse.IsSupported)
         {
-            return Sse3.HorizontalAdd(Sse3.HorizontalAdd(a, b), Sse3.HorizontalAdd(c, d));
+            // A 4x4 transpose folded into the additions: 6 shuffles and 3 additions in all.
+            Vector128<float> ab = Sse.UnpackLow(a, b) + Sse.UnpackHigh(a, b); // [a0+a2, b0+b2, a1+a3, b1+b3]
+            Vector128<float> cd = Sse.UnpackLow(c, d) + Sse.UnpackHigh(c, d);
+            return Sse.MoveLowToHigh(ab, cd) + Sse.MoveHighToLow(cd, ab);
         }
 
         if (AdvSimd.Arm64.IsSupported)
@@ -866,8 +865,8 @@ public static class Blas
         /// <summary>A mask whose first <paramref name="skip"/> lanes are zero and the rest all ones.</summary>
         static abstract TV TailMask(int skip);
 
-        /// <summary>Folds the vector into four lanes whose sum is the sum of all lanes.</summary>
-        static abstract Vector128<float> Fold(TV value);
+        /// <summary>Returns [Σa, Σb, Σc, Σd], each the sum of all lanes of one vector.</summary>
+        static abstract Vector128<float> Sum4(TV a, TV b, TV c, TV d);
 
         static abstract float Sum(TV value);
     }
@@ -912,7 +911,8 @@ public static class Blas
             => Vector128.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(MaskTable), 16 - skip)).AsSingle();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Fold(Vector128<float> value) => value;
+        public static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
+            => Blas.Sum4(a, b, c, d);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Sum(Vector128<float> value) => Vector128.Sum(value);
@@ -946,7 +946,19 @@ public static class Blas
             => Vector256.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(MaskTable), 16 - skip)).AsSingle();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Fold(Vector256<float> value) => value.GetLower() + value.GetUpper();
+        public static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+        {
+            if (Avx.IsSupported)
+            {
+                // The 4x4 transpose-and-add within each 128-bit half, then the two halves added.
+                Vector256<float> ab = Avx.UnpackLow(a, b) + Avx.UnpackHigh(a, b);
+                Vector256<float> cd = Avx.UnpackLow(c, d) + Avx.UnpackHigh(c, d);
+                Vector256<float> sums = Avx.Shuffle(ab, cd, 0b01_00_01_00) + Avx.Shuffle(ab, cd, 0b11_10_11_10);
+                return sums.GetLower() + sums.GetUpper();
+            }
+
+            return Blas.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Sum(Vector256<float> value) => Vector128.Sum(value.GetLower() + value.GetUpper());
@@ -980,13 +992,29 @@ public static class Blas
             => Vector512.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(MaskTable), 16 - skip)).AsSingle();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Fold(Vector512<float> value)
+        public static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
         {
-            Vector256<float> half = value.GetLower() + value.GetUpper();
-            return half.GetLower() + half.GetUpper();
+            if (Avx512F.IsSupported)
+            {
+                // The 4x4 transpose-and-add within each 128-bit quarter, then the quarters added.
+                Vector512<float> ab = Avx512F.UnpackLow(a, b) + Avx512F.UnpackHigh(a, b);
+                Vector512<float> cd = Avx512F.UnpackLow(c, d) + Avx512F.UnpackHigh(c, d);
+                Vector512<float> sums = Avx512F.Shuffle(ab, cd, 0b01_00_01_00) + Avx512F.Shuffle(ab, cd, 0b11_10_11_10);
+                Vector256<float> half = sums.GetLower() + sums.GetUpper();
+                return half.GetLower() + half.GetUpper();
+            }
+
+            return Blas.Sum4(Fold(a), Fold(b), Fold(c), Fold(d));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Sum(Vector512<float> value) => Vector128.Sum(Fold(value));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<float> Fold(Vector512<float> value)
+        {
+            Vector256<float> half = value.GetLower() + value.GetUpper();
+            return half.GetLower() + half.GetUpper();
+        }
     }
 }
