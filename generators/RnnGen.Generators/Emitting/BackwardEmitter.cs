@@ -196,8 +196,7 @@ internal static class BackwardEmitter
         w.Line($"// forward: e[t, b, :] = W[input[b, t], :]   =>   dW[input[b, t], :] += de[t, b, :]");
         w.OpenBlock("for (int b = 0; b < B; b++)");
         w.OpenBlock("for (int t = 0; t < T; t++)");
-        w.Line($"var row = g.Slice(P.{layer.Weight!.Id} + input[b * T + t] * {D}, {D});");
-        w.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add(row, d.Slice(A.{layer.Output.Id} + (t * B + b) * {D}, {D}), row);");
+        w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{layer.Output.Id} + (t * B + b) * {D}, {D}), g.Slice(P.{layer.Weight!.Id} + input[b * T + t] * {D}, {D}));");
         w.CloseBlock();
         w.CloseBlock();
     }
@@ -246,14 +245,10 @@ internal static class BackwardEmitter
                 ? "// forward: final = concat(h_fwd[T-1], h_bwd[0])   =>   route dfinal back to those steps"
                 : "// forward: final = h[T-1]   =>   dh[T-1] += dfinal");
             w.OpenBlock("for (int b = 0; b < B; b++)");
-            w.Line($"var src = d.Slice(A.{layer.Output.Id} + b * {DH}, {H});");
-            w.Line($"var dst = d.Slice(A.{top.Id} + ((T - 1) * B + b) * {DH}, {H});");
-            w.Line("global::System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);");
+            w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{layer.Output.Id} + b * {DH}, {H}), d.Slice(A.{top.Id} + ((T - 1) * B + b) * {DH}, {H}));");
             if (D == 2)
             {
-                w.Line($"src = d.Slice(A.{layer.Output.Id} + b * {DH} + {H}, {H});");
-                w.Line($"dst = d.Slice(A.{top.Id} + b * {DH} + {H}, {H});");
-                w.Line("global::System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);");
+                w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{layer.Output.Id} + b * {DH} + {H}, {H}), d.Slice(A.{top.Id} + b * {DH} + {H}, {H}));");
             }
             w.CloseBlock();
         }
@@ -360,13 +355,13 @@ internal static class BackwardEmitter
                 if (spec.Kind == LayerKind.Gru && spec.Variant == GruVariant.ResetBefore)
                 {
                     w.Line($"// dW_h(rz) += dgh_rz[t]ᵀ h[t-1]; dW_hn += dgh_n[t]ᵀ (r ⊙ h[t-1])");
-                    w.Line($"if (T > 1) {Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, g.Slice(P.{dir.Whh.Id}, {2 * H * H}), (T - 1) * B, {2 * H}, {H});");
+                    if (plan.T > 1) w.Line($"{Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, g.Slice(P.{dir.Whh.Id}, {2 * H * H}), (T - 1) * B, {2 * H}, {H});");
                     w.Line($"{Names.Blas}.OuterProductAdd(dghs.Slice({2 * H}), {GH}, rhs, {H}, g.Slice(P.{dir.Whh.Id} + {2 * H * H}, {H * H}), T * B, {H}, {H});");
                 }
                 else
                 {
                     w.Line($"// dW_hh += d{(spec.Kind == LayerKind.Gru ? "gh" : "gates")}[t]ᵀ h[t-1] over the steps that have a predecessor");
-                    w.Line($"if (T > 1) {Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {dW(dir.Whh)}, (T - 1) * B, {GH}, {H});");
+                    if (plan.T > 1) w.Line($"{Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {dW(dir.Whh)}, (T - 1) * B, {GH}, {H});");
                 }
                 string? condition = InputGradientCondition(plan, x);
                 string dx = $"{Names.Blas}.MatMulAdd(dgates, {GH}, p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len), d.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, T * B, {GH}, {inW});";

@@ -11,6 +11,7 @@ internal static class Names
     public const string Activations = "global::RnnGen.Kernels.Activations";
     public const string ActivationGradients = "global::RnnGen.Kernels.ActivationGradients";
     public const string Losses = "global::RnnGen.Kernels.Losses";
+    public const string Elementwise = "global::RnnGen.Kernels.Elementwise";
     public const string Random = "global::RnnGen.Initialization.RnnRandom";
     public const string Init = "global::RnnGen.Initialization.ParameterInit";
     public const string Safetensors = "global::RnnGen.IO.Safetensors";

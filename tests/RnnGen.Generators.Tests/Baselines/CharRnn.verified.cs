@@ -27,7 +27,7 @@
 namespace Demo
 {
     /// <summary>RnnGen model: ManyToMany, T = 100, B = 1, X = 65 → Lstm(128) 'lstm' → Dense(65, Softmax) 'fc', Y = 65.</summary>
-    partial class CharRnn : global::RnnGen.IStreamingRnnModel<float>
+    partial class CharRnn : global::RnnGen.ITrainableRnnModel<float, int>, global::RnnGen.IStreamingRnnModel<float>
     {
         /// <summary>Features per input step X.</summary>
         public const int InputSize = 65;
@@ -83,6 +83,7 @@ namespace Demo
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _work = new float[89928];
+        private readonly float[] _dwork = new float[89928]; // gradients of the activations, same layout as _work
         private readonly float[] _state = new float[256];
         private readonly float[] _stepWork = new float[577];
 
@@ -175,7 +176,7 @@ namespace Demo
         {
             CheckLength(input.Length, InputLength, nameof(input));
             CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(input);
+            Forward(input, training: false);
             // output[b, t, :] = y[t, b, :]
             global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(_work, A.fc_out, A.fc_out_len);
             for (int b = 0; b < BatchSize; b++)
@@ -188,8 +189,9 @@ namespace Demo
             if (actual != expected) throw new global::System.ArgumentException("Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
         }
 
-        /// <summary>The forward pass over all T steps; fills the activation buffer.</summary>
-        private void Forward(global::System.ReadOnlySpan<float> input)
+        /// <summary>The forward pass over all T steps; fills the activation buffer (the cache of the backward pass).</summary>
+        /// <param name="training">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
+        private void Forward(global::System.ReadOnlySpan<float> input, bool training)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> a = _work;
@@ -239,7 +241,158 @@ namespace Demo
                 var y = a.Slice(A.fc_out, A.fc_out_len);
                 global::RnnGen.Kernels.Blas.SetRows(y, 65, T * B, p.Slice(P.fc_bias, P.fc_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.lstm_l0_out, A.lstm_l0_out_len), 128, p.Slice(P.fc_weight, P.fc_weight_len), y, 65, T * B, 65, 128);
-                global::RnnGen.Kernels.Activations.Softmax(y, T * B, 65);
+                // In training the loss applies the activation to the logits, fused with it.
+                if (!training)
+                {
+                    global::RnnGen.Kernels.Activations.Softmax(y, T * B, 65);
+                }
+            }
+        }
+
+        /// <summary>Length of the targets of <c>ComputeGradients</c>: [B, T] class ids.</summary>
+        public const int TargetLength = 100;
+
+        /// <summary>
+        /// Forward pass, loss and back-propagation through time over all 100 steps. The loss is softmax cross-entropy (PyTorch nn.CrossEntropyLoss on the logits),
+        /// the mean over every target (PyTorch's default reduction). Overwrites <see cref="Gradients"/>; returns the loss.
+        /// <paramref name="targets"/>: [B, T] class ids, batch-first. Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was changed.</exception>
+        public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets) => ComputeGradients(input, targets, default);
+
+        /// <summary>
+        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int})"/>, and, when <paramref name="inputGradients"/> is not empty,
+        /// the gradient of the loss with respect to the input ([B, T, X] batch-first; token models have none: pass an empty span).
+        /// </summary>
+        public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        {
+            CheckLength(input.Length, InputLength, nameof(input));
+            CheckLength(targets.Length, TargetLength, nameof(targets));
+            bool wantInputGradients = inputGradients.Length != 0;
+            if (wantInputGradients) CheckLength(inputGradients.Length, InputLength, nameof(inputGradients));
+            CheckClasses(targets);
+            Forward(input, training: true);
+            global::System.Array.Clear(_dwork, 0, _dwork.Length);
+            global::System.Array.Clear(_gradients, 0, _gradients.Length);
+            float loss = Loss(targets);
+            Backward(input, wantInputGradients);
+            if (wantInputGradients)
+            {
+                // inputGradients[b, t, :] = dx[t, b, :]
+                for (int b = 0; b < BatchSize; b++)
+                    for (int t = 0; t < Steps; t++)
+                        new global::System.ReadOnlySpan<float>(_dwork, A.input + (t * BatchSize + b) * InputSize, InputSize).CopyTo(inputGradients.Slice((b * Steps + t) * InputSize, InputSize));
+            }
+            return loss;
+        }
+
+        private static void CheckClasses(global::System.ReadOnlySpan<int> targets)
+        {
+            for (int i = 0; i < targets.Length; i++)
+            {
+                if ((uint)targets[i] >= OutputSize)
+                    throw new global::System.ArgumentOutOfRangeException(nameof(targets), targets[i], "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+            }
+        }
+
+        /// <summary>
+        /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
+        /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
+        /// </summary>
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>
+        public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer)
+        {
+            if (!TryTrainStep(input, targets, optimizer, out float loss))
+                throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
+                    ? "A gradient is NaN or infinite; the parameters and the optimizer state are unchanged."
+                    : "The loss is " + loss + "; the parameters and the optimizer state are unchanged.");
+            return loss;
+        }
+
+        /// <summary>
+        /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
+        /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
+        /// </summary>
+        public bool TryTrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)
+        {
+            if (optimizer is null) throw new global::System.ArgumentNullException(nameof(optimizer));
+            loss = ComputeGradients(input, targets);
+            return float.IsFinite(loss) && optimizer.Step(_parameters, _gradients);
+        }
+
+        /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
+        private float Loss(global::System.ReadOnlySpan<int> targets)
+        {
+            const float scale = 1f / TargetLength; // mean reduction
+            var y = new global::System.Span<float>(_work, A.fc_out, A.fc_out_len);
+            var dy = new global::System.Span<float>(_dwork, A.fc_out, A.fc_out_len);
+            double sum = 0;
+            for (int b = 0; b < BatchSize; b++)
+            for (int t = 0; t < Steps; t++)
+            {
+                int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
+                // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
+                sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(y.Slice(row * 65, 65), targets[target], dy.Slice(row * 65, 65), scale);
+            }
+            return (float)(sum / TargetLength);
+        }
+
+        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into <see cref="Gradients"/>.</summary>
+        private void Backward(global::System.ReadOnlySpan<float> input, bool wantInputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.ReadOnlySpan<float> a = _work;
+            global::System.Span<float> d = _dwork;
+            const int T = Steps, B = BatchSize;
+
+            // ── Layer 1 backward: Dense(65, Softmax) 'fc' ──
+            {
+                var y = a.Slice(A.fc_out, A.fc_out_len);
+                var dy = d.Slice(A.fc_out, A.fc_out_len);
+                // dy already holds dL/d(logits): the loss differentiated the activation with it.
+                // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [65, 128]
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dy, 65, a.Slice(A.lstm_l0_out, A.lstm_l0_out_len), 128, g.Slice(P.fc_weight, P.fc_weight_len), T * B, 65, 128);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 65, T * B, g.Slice(P.fc_bias, P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulAdd(dy, 65, p.Slice(P.fc_weight, P.fc_weight_len), d.Slice(A.lstm_l0_out, A.lstm_l0_out_len), 128, T * B, 65, 128);
+            }
+
+            // ── Layer 0 backward: Lstm(128) 'lstm' ──
+            // lstm_l0 backward, t = T-1 … 0
+            {
+                var gates = a.Slice(A.lstm_l0_gates, A.lstm_l0_gates_len);
+                var dgates = d.Slice(A.lstm_l0_gates, A.lstm_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(A.lstm_l0_out, A.lstm_l0_out_len);
+                var dhs = d.Slice(A.lstm_l0_out, A.lstm_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len);
+                var cs = a.Slice(A.lstm_l0_c, A.lstm_l0_c_len);
+                var dcs = d.Slice(A.lstm_l0_c, A.lstm_l0_c_len);
+                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 128);
+                for (int s = T - 1; s >= 0; s--)
+                {
+                    int t = s, tp = t - 1;
+                    var dg = dgates.Slice(t * B * 512, B * 512);
+                    for (int b = 0; b < B; b++)
+                    {
+                        int row = t * B + b, prev = tp * B + b;
+                        var dh = dhs.Slice(row * 128, 128);
+                        var dhPrev = s > 0 ? dhs.Slice(prev * 128, 128) : default;
+                        // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
+                        global::System.ReadOnlySpan<float> cPrev = s > 0 ? cs.Slice(prev * 128, 128) : zeros;
+                        global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 512, 512), cPrev, cs.Slice(row * 128, 128), dh, dcs.Slice(row * 128, 128), s > 0 ? dcs.Slice(prev * 128, 128) : default, dg.Slice(b * 512, 512));
+                    }
+                    // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
+                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dg, 512, whh, dhs.Slice(tp * B * 128, (B - 1) * 128 + 128), 128, B, 512, 128);
+                }
+                // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 512, a.Slice(A.input, A.input_len), 65, g.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), T * B, 512, 65);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len));
+                // dW_hh += dgates[t]ᵀ h[t-1] over the steps that have a predecessor
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 512, (T - 1) * B * 512), 512, hs.Slice(0, (T - 1) * B * 128), 128, g.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len), (T - 1) * B, 512, 128);
+                // dx += dgates W_ih
+                if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 512, p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), d.Slice(A.input, A.input_len), 65, T * B, 512, 65);
             }
         }
 
@@ -307,5 +460,6 @@ namespace Demo
         global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => s_parameterNames;
         int global::RnnGen.IRnnModel.InputLength => InputLength;
         int global::RnnGen.IRnnModel.OutputLength => OutputLength;
+        int global::RnnGen.ITrainableRnnModel<float, int>.TargetLength => TargetLength;
     }
 }

@@ -47,7 +47,7 @@
 namespace Demo.Classifiers
 {
     /// <summary>RnnGen model: ManyToOne, T = 50, B = 4, X = 32 → Gru(16) ×2 bidirectional 'gru' → Dense(10, Softmax) 'fc', Y = 10.</summary>
-    partial class SequenceClassifier : global::RnnGen.IRnnModel<float>
+    partial class SequenceClassifier : global::RnnGen.ITrainableRnnModel<float, int>
     {
         /// <summary>Features per input step X.</summary>
         public const int InputSize = 32;
@@ -111,6 +111,7 @@ namespace Demo.Classifiers
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _work = new float[96232];
+        private readonly float[] _dwork = new float[96232]; // gradients of the activations, same layout as _work
 
         /// <summary>Creates the model with parameters initialized like PyTorch's defaults from <see cref="DefaultSeed"/>.</summary>
         public SequenceClassifier() : this(DefaultSeed) { }
@@ -249,7 +250,7 @@ namespace Demo.Classifiers
         {
             CheckLength(input.Length, InputLength, nameof(input));
             CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(input);
+            Forward(input, training: false);
             new global::System.ReadOnlySpan<float>(_work, A.fc_out, A.fc_out_len).CopyTo(output);
         }
 
@@ -258,8 +259,9 @@ namespace Demo.Classifiers
             if (actual != expected) throw new global::System.ArgumentException("Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
         }
 
-        /// <summary>The forward pass over all T steps; fills the activation buffer.</summary>
-        private void Forward(global::System.ReadOnlySpan<float> input)
+        /// <summary>The forward pass over all T steps; fills the activation buffer (the cache of the backward pass).</summary>
+        /// <param name="training">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
+        private void Forward(global::System.ReadOnlySpan<float> input, bool training)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> a = _work;
@@ -406,7 +408,264 @@ namespace Demo.Classifiers
                 var y = a.Slice(A.fc_out, A.fc_out_len);
                 global::RnnGen.Kernels.Blas.SetRows(y, 10, B, p.Slice(P.fc_bias, P.fc_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.gru_final, A.gru_final_len), 32, p.Slice(P.fc_weight, P.fc_weight_len), y, 10, B, 10, 32);
-                global::RnnGen.Kernels.Activations.Softmax(y, B, 10);
+                // In training the loss applies the activation to the logits, fused with it.
+                if (!training)
+                {
+                    global::RnnGen.Kernels.Activations.Softmax(y, B, 10);
+                }
+            }
+        }
+
+        /// <summary>Length of the targets of <c>ComputeGradients</c>: [B] class ids.</summary>
+        public const int TargetLength = 4;
+
+        /// <summary>
+        /// Forward pass, loss and back-propagation through time over all 50 steps. The loss is softmax cross-entropy (PyTorch nn.CrossEntropyLoss on the logits),
+        /// the mean over every target (PyTorch's default reduction). Overwrites <see cref="Gradients"/>; returns the loss.
+        /// <paramref name="targets"/>: [B] class ids, batch-first. Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was changed.</exception>
+        public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets) => ComputeGradients(input, targets, default);
+
+        /// <summary>
+        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int})"/>, and, when <paramref name="inputGradients"/> is not empty,
+        /// the gradient of the loss with respect to the input ([B, T, X] batch-first; token models have none: pass an empty span).
+        /// </summary>
+        public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        {
+            CheckLength(input.Length, InputLength, nameof(input));
+            CheckLength(targets.Length, TargetLength, nameof(targets));
+            bool wantInputGradients = inputGradients.Length != 0;
+            if (wantInputGradients) CheckLength(inputGradients.Length, InputLength, nameof(inputGradients));
+            CheckClasses(targets);
+            Forward(input, training: true);
+            global::System.Array.Clear(_dwork, 0, _dwork.Length);
+            global::System.Array.Clear(_gradients, 0, _gradients.Length);
+            float loss = Loss(targets);
+            Backward(input, wantInputGradients);
+            if (wantInputGradients)
+            {
+                // inputGradients[b, t, :] = dx[t, b, :]
+                for (int b = 0; b < BatchSize; b++)
+                    for (int t = 0; t < Steps; t++)
+                        new global::System.ReadOnlySpan<float>(_dwork, A.input + (t * BatchSize + b) * InputSize, InputSize).CopyTo(inputGradients.Slice((b * Steps + t) * InputSize, InputSize));
+            }
+            return loss;
+        }
+
+        private static void CheckClasses(global::System.ReadOnlySpan<int> targets)
+        {
+            for (int i = 0; i < targets.Length; i++)
+            {
+                if ((uint)targets[i] >= OutputSize)
+                    throw new global::System.ArgumentOutOfRangeException(nameof(targets), targets[i], "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+            }
+        }
+
+        /// <summary>
+        /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
+        /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
+        /// </summary>
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>
+        public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer)
+        {
+            if (!TryTrainStep(input, targets, optimizer, out float loss))
+                throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
+                    ? "A gradient is NaN or infinite; the parameters and the optimizer state are unchanged."
+                    : "The loss is " + loss + "; the parameters and the optimizer state are unchanged.");
+            return loss;
+        }
+
+        /// <summary>
+        /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
+        /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
+        /// </summary>
+        public bool TryTrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)
+        {
+            if (optimizer is null) throw new global::System.ArgumentNullException(nameof(optimizer));
+            loss = ComputeGradients(input, targets);
+            return float.IsFinite(loss) && optimizer.Step(_parameters, _gradients);
+        }
+
+        /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
+        private float Loss(global::System.ReadOnlySpan<int> targets)
+        {
+            const float scale = 1f / TargetLength; // mean reduction
+            var y = new global::System.Span<float>(_work, A.fc_out, A.fc_out_len);
+            var dy = new global::System.Span<float>(_dwork, A.fc_out, A.fc_out_len);
+            double sum = 0;
+            for (int b = 0; b < BatchSize; b++)
+            {
+                int row = b, target = b;
+                // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
+                sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(y.Slice(row * 10, 10), targets[target], dy.Slice(row * 10, 10), scale);
+            }
+            return (float)(sum / TargetLength);
+        }
+
+        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into <see cref="Gradients"/>.</summary>
+        private void Backward(global::System.ReadOnlySpan<float> input, bool wantInputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.ReadOnlySpan<float> a = _work;
+            global::System.Span<float> d = _dwork;
+            const int T = Steps, B = BatchSize;
+
+            // ── Layer 1 backward: Dense(10, Softmax) 'fc' ──
+            {
+                var y = a.Slice(A.fc_out, A.fc_out_len);
+                var dy = d.Slice(A.fc_out, A.fc_out_len);
+                // dy already holds dL/d(logits): the loss differentiated the activation with it.
+                // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [10, 32]
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dy, 10, a.Slice(A.gru_final, A.gru_final_len), 32, g.Slice(P.fc_weight, P.fc_weight_len), B, 10, 32);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 10, B, g.Slice(P.fc_bias, P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulAdd(dy, 10, p.Slice(P.fc_weight, P.fc_weight_len), d.Slice(A.gru_final, A.gru_final_len), 32, B, 10, 32);
+            }
+
+            // ── Layer 0 backward: Gru(16) ×2 bidirectional 'gru' ──
+            // forward: final = concat(h_fwd[T-1], h_bwd[0])   =>   route dfinal back to those steps
+            for (int b = 0; b < B; b++)
+            {
+                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.gru_final + b * 32, 16), d.Slice(A.gru_l1_out + ((T - 1) * B + b) * 32, 16));
+                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.gru_final + b * 32 + 16, 16), d.Slice(A.gru_l1_out + b * 32 + 16, 16));
+            }
+            // gru_l1 backward, t = T-1 … 0
+            {
+                var gates = a.Slice(A.gru_l1_gates, A.gru_l1_gates_len);
+                var dgates = d.Slice(A.gru_l1_gates, A.gru_l1_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(A.gru_l1_out, A.gru_l1_out_len);
+                var dhs = d.Slice(A.gru_l1_out, A.gru_l1_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(P.gru_weight_hh_l1, P.gru_weight_hh_l1_len);
+                var ghs = a.Slice(A.gru_l1_gh, A.gru_l1_gh_len);
+                var dghs = d.Slice(A.gru_l1_gh, A.gru_l1_gh_len);
+                for (int s = T - 1; s >= 0; s--)
+                {
+                    int t = s, tp = t - 1;
+                    var dg = dgates.Slice(t * B * 48, B * 48);
+                    for (int b = 0; b < B; b++)
+                    {
+                        int row = t * B + b, prev = tp * B + b;
+                        var dh = dhs.Slice(row * 32, 16);
+                        var dhPrev = s > 0 ? dhs.Slice(prev * 32, 16) : default;
+                        // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
+                        global::System.ReadOnlySpan<float> hPrev = s > 0 ? hs.Slice(prev * 32, 16) : default;
+                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hPrev, dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhPrev);
+                    }
+                    // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
+                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhs.Slice(tp * B * 32, (B - 1) * 32 + 16), 32, B, 48, 16);
+                }
+                // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, g.Slice(P.gru_weight_ih_l1, P.gru_weight_ih_l1_len), T * B, 48, 32);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l1, P.gru_bias_ih_l1_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l1, P.gru_bias_hh_l1_len));
+                // dW_hh += dgh[t]ᵀ h[t-1] over the steps that have a predecessor
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(B * 48, (T - 1) * B * 48), 48, hs.Slice(0, (T - 1) * B * 32), 32, g.Slice(P.gru_weight_hh_l1, P.gru_weight_hh_l1_len), (T - 1) * B, 48, 16);
+                // dx += dgates W_ih
+                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l1, P.gru_weight_ih_l1_len), d.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, T * B, 48, 32);
+            }
+            // gru_l1_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
+            {
+                var gates = a.Slice(A.gru_l1_reverse_gates, A.gru_l1_reverse_gates_len);
+                var dgates = d.Slice(A.gru_l1_reverse_gates, A.gru_l1_reverse_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(A.gru_l1_out, A.gru_l1_out_len);
+                var dhs = d.Slice(A.gru_l1_out, A.gru_l1_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(P.gru_weight_hh_l1_reverse, P.gru_weight_hh_l1_reverse_len);
+                var ghs = a.Slice(A.gru_l1_reverse_gh, A.gru_l1_reverse_gh_len);
+                var dghs = d.Slice(A.gru_l1_reverse_gh, A.gru_l1_reverse_gh_len);
+                for (int s = T - 1; s >= 0; s--)
+                {
+                    int t = T - 1 - s, tp = t + 1;
+                    var dg = dgates.Slice(t * B * 48, B * 48);
+                    for (int b = 0; b < B; b++)
+                    {
+                        int row = t * B + b, prev = tp * B + b;
+                        var dh = dhs.Slice(row * 32 + 16, 16);
+                        var dhPrev = s > 0 ? dhs.Slice(prev * 32 + 16, 16) : default;
+                        // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
+                        global::System.ReadOnlySpan<float> hPrev = s > 0 ? hs.Slice(prev * 32 + 16, 16) : default;
+                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hPrev, dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhPrev);
+                    }
+                    // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
+                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16), 32, B, 48, 16);
+                }
+                // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, g.Slice(P.gru_weight_ih_l1_reverse, P.gru_weight_ih_l1_reverse_len), T * B, 48, 32);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l1_reverse, P.gru_bias_ih_l1_reverse_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l1_reverse, P.gru_bias_hh_l1_reverse_len));
+                // dW_hh += dgh[t]ᵀ h[t-1] over the steps that have a predecessor
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, (T - 1) * B * 48), 48, hs.Slice(B * 32 + 16, (T - 1) * B * 32 - 16), 32, g.Slice(P.gru_weight_hh_l1_reverse, P.gru_weight_hh_l1_reverse_len), (T - 1) * B, 48, 16);
+                // dx += dgates W_ih
+                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l1_reverse, P.gru_weight_ih_l1_reverse_len), d.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, T * B, 48, 32);
+            }
+            // gru_l0 backward, t = T-1 … 0
+            {
+                var gates = a.Slice(A.gru_l0_gates, A.gru_l0_gates_len);
+                var dgates = d.Slice(A.gru_l0_gates, A.gru_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(A.gru_l0_out, A.gru_l0_out_len);
+                var dhs = d.Slice(A.gru_l0_out, A.gru_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(P.gru_weight_hh_l0, P.gru_weight_hh_l0_len);
+                var ghs = a.Slice(A.gru_l0_gh, A.gru_l0_gh_len);
+                var dghs = d.Slice(A.gru_l0_gh, A.gru_l0_gh_len);
+                for (int s = T - 1; s >= 0; s--)
+                {
+                    int t = s, tp = t - 1;
+                    var dg = dgates.Slice(t * B * 48, B * 48);
+                    for (int b = 0; b < B; b++)
+                    {
+                        int row = t * B + b, prev = tp * B + b;
+                        var dh = dhs.Slice(row * 32, 16);
+                        var dhPrev = s > 0 ? dhs.Slice(prev * 32, 16) : default;
+                        // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
+                        global::System.ReadOnlySpan<float> hPrev = s > 0 ? hs.Slice(prev * 32, 16) : default;
+                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hPrev, dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhPrev);
+                    }
+                    // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
+                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhs.Slice(tp * B * 32, (B - 1) * 32 + 16), 32, B, 48, 16);
+                }
+                // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.input, A.input_len), 32, g.Slice(P.gru_weight_ih_l0, P.gru_weight_ih_l0_len), T * B, 48, 32);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l0, P.gru_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l0, P.gru_bias_hh_l0_len));
+                // dW_hh += dgh[t]ᵀ h[t-1] over the steps that have a predecessor
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(B * 48, (T - 1) * B * 48), 48, hs.Slice(0, (T - 1) * B * 32), 32, g.Slice(P.gru_weight_hh_l0, P.gru_weight_hh_l0_len), (T - 1) * B, 48, 16);
+                // dx += dgates W_ih
+                if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l0, P.gru_weight_ih_l0_len), d.Slice(A.input, A.input_len), 32, T * B, 48, 32);
+            }
+            // gru_l0_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
+            {
+                var gates = a.Slice(A.gru_l0_reverse_gates, A.gru_l0_reverse_gates_len);
+                var dgates = d.Slice(A.gru_l0_reverse_gates, A.gru_l0_reverse_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(A.gru_l0_out, A.gru_l0_out_len);
+                var dhs = d.Slice(A.gru_l0_out, A.gru_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(P.gru_weight_hh_l0_reverse, P.gru_weight_hh_l0_reverse_len);
+                var ghs = a.Slice(A.gru_l0_reverse_gh, A.gru_l0_reverse_gh_len);
+                var dghs = d.Slice(A.gru_l0_reverse_gh, A.gru_l0_reverse_gh_len);
+                for (int s = T - 1; s >= 0; s--)
+                {
+                    int t = T - 1 - s, tp = t + 1;
+                    var dg = dgates.Slice(t * B * 48, B * 48);
+                    for (int b = 0; b < B; b++)
+                    {
+                        int row = t * B + b, prev = tp * B + b;
+                        var dh = dhs.Slice(row * 32 + 16, 16);
+                        var dhPrev = s > 0 ? dhs.Slice(prev * 32 + 16, 16) : default;
+                        // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
+                        global::System.ReadOnlySpan<float> hPrev = s > 0 ? hs.Slice(prev * 32 + 16, 16) : default;
+                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hPrev, dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhPrev);
+                    }
+                    // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
+                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16), 32, B, 48, 16);
+                }
+                // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.input, A.input_len), 32, g.Slice(P.gru_weight_ih_l0_reverse, P.gru_weight_ih_l0_reverse_len), T * B, 48, 32);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l0_reverse, P.gru_bias_ih_l0_reverse_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l0_reverse, P.gru_bias_hh_l0_reverse_len));
+                // dW_hh += dgh[t]ᵀ h[t-1] over the steps that have a predecessor
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, (T - 1) * B * 48), 48, hs.Slice(B * 32 + 16, (T - 1) * B * 32 - 16), 32, g.Slice(P.gru_weight_hh_l0_reverse, P.gru_weight_hh_l0_reverse_len), (T - 1) * B, 48, 16);
+                // dx += dgates W_ih
+                if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l0_reverse, P.gru_weight_ih_l0_reverse_len), d.Slice(A.input, A.input_len), 32, T * B, 48, 32);
             }
         }
 
@@ -429,5 +688,6 @@ namespace Demo.Classifiers
         global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => s_parameterNames;
         int global::RnnGen.IRnnModel.InputLength => InputLength;
         int global::RnnGen.IRnnModel.OutputLength => OutputLength;
+        int global::RnnGen.ITrainableRnnModel<float, int>.TargetLength => TargetLength;
     }
 }

@@ -49,7 +49,7 @@
 static partial class Outer
 {
     /// <summary>RnnGen model: ManyToMany, T = 12, B = 2, token ids → Embedding(100, 8) 'emb' → Gru(6, ResetBefore) 'enc' → Dense(5, Relu) 'mid' → SimpleRnn(7, Relu) 'rnn' → Lstm(9) 'top' → Dense(3, Sigmoid) 'tags', Y = 3.</summary>
-    partial class Tagger : global::RnnGen.IStreamingRnnModel<int>
+    partial class Tagger : global::RnnGen.ITrainableRnnModel<int, float>, global::RnnGen.IStreamingRnnModel<int>
     {
         /// <summary>Features per input step: 1, a token id (see <see cref="VocabularySize"/>).</summary>
         public const int InputSize = 1;
@@ -133,6 +133,7 @@ static partial class Outer
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _work = new float[3186];
+        private readonly float[] _dwork = new float[3186]; // gradients of the activations, same layout as _work
         private readonly float[] _state = new float[62];
         private readonly float[] _stepWork = new float[202];
 
@@ -271,7 +272,7 @@ static partial class Outer
             CheckLength(input.Length, InputLength, nameof(input));
             CheckLength(output.Length, OutputLength, nameof(output));
             CheckTokens(input);
-            Forward(input);
+            Forward(input, training: false);
             // output[b, t, :] = y[t, b, :]
             global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(_work, A.tags_out, A.tags_out_len);
             for (int b = 0; b < BatchSize; b++)
@@ -293,8 +294,9 @@ static partial class Outer
             }
         }
 
-        /// <summary>The forward pass over all T steps; fills the activation buffer.</summary>
-        private void Forward(global::System.ReadOnlySpan<int> input)
+        /// <summary>The forward pass over all T steps; fills the activation buffer (the cache of the backward pass).</summary>
+        /// <param name="training">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
+        private void Forward(global::System.ReadOnlySpan<int> input, bool training)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> a = _work;
@@ -420,7 +422,244 @@ static partial class Outer
                 var y = a.Slice(A.tags_out, A.tags_out_len);
                 global::RnnGen.Kernels.Blas.SetRows(y, 3, T * B, p.Slice(P.tags_bias, P.tags_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.top_l0_out, A.top_l0_out_len), 9, p.Slice(P.tags_weight, P.tags_weight_len), y, 3, T * B, 3, 9);
-                global::RnnGen.Kernels.Activations.Sigmoid(y);
+                // In training the loss applies the activation to the logits, fused with it.
+                if (!training)
+                {
+                    global::RnnGen.Kernels.Activations.Sigmoid(y);
+                }
+            }
+        }
+
+        /// <summary>Length of the targets of <c>ComputeGradients</c>: [B, T, Y].</summary>
+        public const int TargetLength = 72;
+
+        /// <summary>
+        /// Forward pass, loss and back-propagation through time over all 12 steps. The loss is binary cross-entropy on the sigmoid outputs (PyTorch nn.BCELoss), computed from the logits,
+        /// the mean over every target (PyTorch's default reduction). Overwrites <see cref="Gradients"/>; returns the loss.
+        /// <paramref name="targets"/>: [B, T, Y], batch-first. Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was changed.</exception>
+        public float ComputeGradients(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets) => ComputeGradients(input, targets, default);
+
+        /// <summary>
+        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{int}, global::System.ReadOnlySpan{float})"/>, and, when <paramref name="inputGradients"/> is not empty,
+        /// the gradient of the loss with respect to the input ([B, T, X] batch-first; token models have none: pass an empty span).
+        /// </summary>
+        public float ComputeGradients(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputGradients)
+        {
+            CheckLength(input.Length, InputLength, nameof(input));
+            CheckLength(targets.Length, TargetLength, nameof(targets));
+            bool wantInputGradients = inputGradients.Length != 0;
+            if (wantInputGradients) throw new global::System.ArgumentException("A token model has no input gradient: pass an empty span.", nameof(inputGradients));
+            CheckTokens(input);
+            Forward(input, training: true);
+            global::System.Array.Clear(_dwork, 0, _dwork.Length);
+            global::System.Array.Clear(_gradients, 0, _gradients.Length);
+            float loss = Loss(targets);
+            Backward(input, wantInputGradients);
+            return loss;
+        }
+
+        /// <summary>
+        /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
+        /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
+        /// </summary>
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>
+        public float TrainStep(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets, global::RnnGen.Training.IOptimizer optimizer)
+        {
+            if (!TryTrainStep(input, targets, optimizer, out float loss))
+                throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
+                    ? "A gradient is NaN or infinite; the parameters and the optimizer state are unchanged."
+                    : "The loss is " + loss + "; the parameters and the optimizer state are unchanged.");
+            return loss;
+        }
+
+        /// <summary>
+        /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
+        /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
+        /// </summary>
+        public bool TryTrainStep(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)
+        {
+            if (optimizer is null) throw new global::System.ArgumentNullException(nameof(optimizer));
+            loss = ComputeGradients(input, targets);
+            return float.IsFinite(loss) && optimizer.Step(_parameters, _gradients);
+        }
+
+        /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
+        private float Loss(global::System.ReadOnlySpan<float> targets)
+        {
+            const float scale = 1f / OutputLength; // mean reduction
+            var y = new global::System.Span<float>(_work, A.tags_out, A.tags_out_len);
+            var dy = new global::System.Span<float>(_dwork, A.tags_out, A.tags_out_len);
+            double sum = 0;
+            for (int b = 0; b < BatchSize; b++)
+            for (int t = 0; t < Steps; t++)
+            {
+                int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
+                // loss = max(z, 0) − z·t + log(1 + e^−|z|); dz = (σ(z) − t) / N
+                sum += global::RnnGen.Kernels.Losses.BinaryCrossEntropy(y.Slice(row * 3, 3), targets.Slice(target * 3, 3), dy.Slice(row * 3, 3), scale);
+            }
+            return (float)(sum / OutputLength);
+        }
+
+        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into <see cref="Gradients"/>.</summary>
+        private void Backward(global::System.ReadOnlySpan<int> input, bool wantInputGradients)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.ReadOnlySpan<float> a = _work;
+            global::System.Span<float> d = _dwork;
+            const int T = Steps, B = BatchSize;
+
+            // ── Layer 5 backward: Dense(3, Sigmoid) 'tags' ──
+            {
+                var y = a.Slice(A.tags_out, A.tags_out_len);
+                var dy = d.Slice(A.tags_out, A.tags_out_len);
+                // dy already holds dL/d(logits): the loss differentiated the activation with it.
+                // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [3, 9]
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dy, 3, a.Slice(A.top_l0_out, A.top_l0_out_len), 9, g.Slice(P.tags_weight, P.tags_weight_len), T * B, 3, 9);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 3, T * B, g.Slice(P.tags_bias, P.tags_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulAdd(dy, 3, p.Slice(P.tags_weight, P.tags_weight_len), d.Slice(A.top_l0_out, A.top_l0_out_len), 9, T * B, 3, 9);
+            }
+
+            // ── Layer 4 backward: Lstm(9) 'top' ──
+            // top_l0 backward, t = T-1 … 0
+            {
+                var gates = a.Slice(A.top_l0_gates, A.top_l0_gates_len);
+                var dgates = d.Slice(A.top_l0_gates, A.top_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(A.top_l0_out, A.top_l0_out_len);
+                var dhs = d.Slice(A.top_l0_out, A.top_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len);
+                var cs = a.Slice(A.top_l0_c, A.top_l0_c_len);
+                var dcs = d.Slice(A.top_l0_c, A.top_l0_c_len);
+                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 9);
+                for (int s = T - 1; s >= 0; s--)
+                {
+                    int t = s, tp = t - 1;
+                    var dg = dgates.Slice(t * B * 36, B * 36);
+                    for (int b = 0; b < B; b++)
+                    {
+                        int row = t * B + b, prev = tp * B + b;
+                        var dh = dhs.Slice(row * 9, 9);
+                        var dhPrev = s > 0 ? dhs.Slice(prev * 9, 9) : default;
+                        // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
+                        global::System.ReadOnlySpan<float> cPrev = s > 0 ? cs.Slice(prev * 9, 9) : zeros;
+                        global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 36, 36), cPrev, cs.Slice(row * 9, 9), dh, dcs.Slice(row * 9, 9), s > 0 ? dcs.Slice(prev * 9, 9) : default, dg.Slice(b * 36, 36));
+                    }
+                    // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
+                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dg, 36, whh, dhs.Slice(tp * B * 9, (B - 1) * 9 + 9), 9, B, 36, 9);
+                }
+                // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 36, a.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, g.Slice(P.top_weight_ih_l0, P.top_weight_ih_l0_len), T * B, 36, 6);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 36, T * B, g.Slice(P.top_bias_ih_l0, P.top_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 36, T * B, g.Slice(P.top_bias_hh_l0, P.top_bias_hh_l0_len));
+                // dW_hh += dgates[t]ᵀ h[t-1] over the steps that have a predecessor
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 36, (T - 1) * B * 36), 36, hs.Slice(0, (T - 1) * B * 9), 9, g.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len), (T - 1) * B, 36, 9);
+                // dx += dgates W_ih
+                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 36, p.Slice(P.top_weight_ih_l0, P.top_weight_ih_l0_len), d.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, T * B, 36, 6);
+            }
+
+            // ── Layer 3 backward: SimpleRnn(7, Relu) 'rnn' ──
+            // rnn_l0 backward, t = T-1 … 0
+            {
+                var gates = a.Slice(A.rnn_l0_gates, A.rnn_l0_gates_len);
+                var dgates = d.Slice(A.rnn_l0_gates, A.rnn_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(A.rnn_l0_out, A.rnn_l0_out_len);
+                var dhs = d.Slice(A.rnn_l0_out, A.rnn_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len);
+                for (int s = T - 1; s >= 0; s--)
+                {
+                    int t = s, tp = t - 1;
+                    var dg = dgates.Slice(t * B * 7, B * 7);
+                    for (int b = 0; b < B; b++)
+                    {
+                        int row = t * B + b, prev = tp * B + b;
+                        var dh = dhs.Slice(row * 7, 7);
+                        var dhPrev = s > 0 ? dhs.Slice(prev * 7, 7) : default;
+                        // forward: h = relu(pre)
+                        global::RnnGen.Kernels.Cells.RnnReluBackward(hs.Slice(row * 7, 7), dh, dg.Slice(b * 7, 7));
+                    }
+                    // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
+                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dg, 7, whh, dhs.Slice(tp * B * 7, (B - 1) * 7 + 7), 7, B, 7, 7);
+                }
+                // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 7, a.Slice(A.mid_out, A.mid_out_len), 5, g.Slice(P.rnn_weight_ih_l0, P.rnn_weight_ih_l0_len), T * B, 7, 5);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 7, T * B, g.Slice(P.rnn_bias_ih_l0, P.rnn_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 7, T * B, g.Slice(P.rnn_bias_hh_l0, P.rnn_bias_hh_l0_len));
+                // dW_hh += dgates[t]ᵀ h[t-1] over the steps that have a predecessor
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 7, (T - 1) * B * 7), 7, hs.Slice(0, (T - 1) * B * 7), 7, g.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len), (T - 1) * B, 7, 7);
+                // dx += dgates W_ih
+                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 7, p.Slice(P.rnn_weight_ih_l0, P.rnn_weight_ih_l0_len), d.Slice(A.mid_out, A.mid_out_len), 5, T * B, 7, 5);
+            }
+
+            // ── Layer 2 backward: Dense(5, Relu) 'mid' ──
+            {
+                var y = a.Slice(A.mid_out, A.mid_out_len);
+                var dy = d.Slice(A.mid_out, A.mid_out_len);
+                global::RnnGen.Kernels.ActivationGradients.Relu(y, dy); // forward: y = relu(z)
+                // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [5, 6]
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dy, 5, a.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, g.Slice(P.mid_weight, P.mid_weight_len), T * B, 5, 6);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 5, T * B, g.Slice(P.mid_bias, P.mid_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulAdd(dy, 5, p.Slice(P.mid_weight, P.mid_weight_len), d.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, T * B, 5, 6);
+            }
+
+            // ── Layer 1 backward: Gru(6, ResetBefore) 'enc' ──
+            // enc_l0 backward, t = T-1 … 0
+            {
+                var gates = a.Slice(A.enc_l0_gates, A.enc_l0_gates_len);
+                var dgates = d.Slice(A.enc_l0_gates, A.enc_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(A.enc_l0_out, A.enc_l0_out_len);
+                var dhs = d.Slice(A.enc_l0_out, A.enc_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(P.enc_weight_hh_l0, P.enc_weight_hh_l0_len);
+                var ghs = a.Slice(A.enc_l0_gh, A.enc_l0_gh_len);
+                var dghs = d.Slice(A.enc_l0_gh, A.enc_l0_gh_len);
+                var rhs = a.Slice(A.enc_l0_rh, A.enc_l0_rh_len);
+                var drhs = d.Slice(A.enc_l0_rh, A.enc_l0_rh_len);
+                for (int s = T - 1; s >= 0; s--)
+                {
+                    int t = s, tp = t - 1;
+                    var dg = dgates.Slice(t * B * 18, B * 18);
+                    for (int b = 0; b < B; b++)
+                    {
+                        int row = t * B + b, prev = tp * B + b;
+                        var dh = dhs.Slice(row * 6, 6);
+                        var dhPrev = s > 0 ? dhs.Slice(prev * 6, 6) : default;
+                        // forward: n = tanh(gx_n + W_hn (r ⊙ h[t-1]) + b_hn); h = (1 − z) ⊙ n + z ⊙ h[t-1]
+                        global::System.ReadOnlySpan<float> hPrev = s > 0 ? hs.Slice(prev * 6, 6) : default;
+                        global::RnnGen.Kernels.Cells.GruResetBeforeBackward(gates.Slice(row * 18, 18), hPrev, dh, dg.Slice(b * 18, 18), dghs.Slice(row * 18, 18), dhPrev);
+                    }
+                    if (s > 0)
+                    {
+                        var dgh = dghs.Slice(t * B * 18, B * 18);
+                        var drh = drhs.Slice(t * B * 6, B * 6);
+                        // forward: gh_n = W_hn (r ⊙ h[t-1]) + b_hn   =>   d(r ⊙ h[t-1]) = dgh_n W_hn
+                        global::RnnGen.Kernels.Blas.MatMulAdd(dgh.Slice(12), 18, whh.Slice(72, 36), drh, 6, B, 6, 6);
+                        for (int b = 0; b < B; b++)
+                            global::RnnGen.Kernels.Cells.GruResetBeforeBackwardReset(gates.Slice((t * B + b) * 18, 18), hs.Slice((tp * B + b) * 6, 6), drh.Slice(b * 6, 6), dg.Slice(b * 18, 18), dgh.Slice(b * 18, 18), dhs.Slice((tp * B + b) * 6, 6));
+                        // forward: gh_rz = W_h(rz) h[t-1] + b_h(rz)   =>   dh[t-1] += dgh_rz W_h(rz)
+                        global::RnnGen.Kernels.Blas.MatMulAdd(dgh, 18, whh.Slice(0, 72), dhs.Slice(tp * B * 6, (B - 1) * 6 + 6), 6, B, 12, 6);
+                    }
+                }
+                // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 18, a.Slice(A.emb_out, A.emb_out_len), 8, g.Slice(P.enc_weight_ih_l0, P.enc_weight_ih_l0_len), T * B, 18, 8);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 18, T * B, g.Slice(P.enc_bias_ih_l0, P.enc_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 18, T * B, g.Slice(P.enc_bias_hh_l0, P.enc_bias_hh_l0_len));
+                // dW_h(rz) += dgh_rz[t]ᵀ h[t-1]; dW_hn += dgh_n[t]ᵀ (r ⊙ h[t-1])
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(B * 18, (T - 1) * B * 18), 18, hs.Slice(0, (T - 1) * B * 6), 6, g.Slice(P.enc_weight_hh_l0, 72), (T - 1) * B, 12, 6);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(12), 18, rhs, 6, g.Slice(P.enc_weight_hh_l0 + 72, 36), T * B, 6, 6);
+                // dx += dgates W_ih
+                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 18, p.Slice(P.enc_weight_ih_l0, P.enc_weight_ih_l0_len), d.Slice(A.emb_out, A.emb_out_len), 8, T * B, 18, 8);
+            }
+
+            // ── Layer 0 backward: Embedding(100, 8) 'emb' ──
+            // forward: e[t, b, :] = W[input[b, t], :]   =>   dW[input[b, t], :] += de[t, b, :]
+            for (int b = 0; b < B; b++)
+            {
+                for (int t = 0; t < T; t++)
+                {
+                    global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.emb_out + (t * B + b) * 8, 8), g.Slice(P.emb_weight + input[b * T + t] * 8, 8));
+                }
             }
         }
 
@@ -540,5 +779,6 @@ static partial class Outer
         global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => s_parameterNames;
         int global::RnnGen.IRnnModel.InputLength => InputLength;
         int global::RnnGen.IRnnModel.OutputLength => OutputLength;
+        int global::RnnGen.ITrainableRnnModel<int, float>.TargetLength => TargetLength;
     }
 }
