@@ -41,6 +41,12 @@ public interface IRnnModel
     /// <summary>Saves every parameter as a safetensors file.</summary>
     void SaveSafetensors(string path);
 
+    /// <summary>Whether each call starts from the final state of the previous one (stateful, truncated BPTT).</summary>
+    bool CarryState { get; set; }
+
+    /// <summary>Zeroes the carried and streaming state.</summary>
+    void ResetState();
+
     /// <summary>Writes every parameter to a stream in the safetensors format.</summary>
     void SaveSafetensors(Stream stream);
 }
@@ -57,9 +63,6 @@ public interface IStreamingRnnModel<TInput> : IRnnModel<TInput>
 {
     /// <summary>Runs one time step for the whole batch (see the generated <c>Step</c>).</summary>
     void Step(ReadOnlySpan<TInput> x, Span<float> y);
-
-    /// <summary>Zeroes the carried state.</summary>
-    void ResetState();
 }
 
 /// <summary>

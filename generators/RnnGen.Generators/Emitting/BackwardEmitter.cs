@@ -61,6 +61,7 @@ internal static class BackwardEmitter
         w.Line("global::System.Array.Clear(_gradients, 0, _gradients.Length);");
         w.Line("float loss = Loss(targets);");
         w.Line("Backward(input, wantInputGradients);");
+        w.Line("if (CarryState) CarryFinalState();");
         if (!plan.TokenInput)
         {
             w.OpenBlock("if (wantInputGradients)");
@@ -258,6 +259,11 @@ internal static class BackwardEmitter
             int inW = sub.InWidth;
             var x = sub.Input;
             var o = sub.Output;
+            if (sub.Dropped is not null)
+            {
+                w.Line($"// forward: drop = out ⊙ mask   =>   dout += ddrop ⊙ mask");
+                w.Line($"{Names.Elementwise}.MultiplyAccumulate(d.Slice(A.{sub.Dropped.Id}, A.{sub.Dropped.Id}_len), a.Slice(A.{sub.DropoutMask!.Id}, A.{sub.DropoutMask.Id}_len), d.Slice(A.{o.Id}, A.{o.Id}_len));");
+            }
             foreach (var dir in sub.Directions)
             {
                 string label = $"{spec.Name}{dir.Suffix}";
@@ -268,11 +274,14 @@ internal static class BackwardEmitter
                 w.Line($"var hs = a.Slice(A.{o.Id}, A.{o.Id}_len);");
                 w.Line($"var dhs = d.Slice(A.{o.Id}, A.{o.Id}_len); // dL/dh, complete for step t when t is reached");
                 w.Line($"var whh = p.Slice(P.{dir.Whh.Id}, P.{dir.Whh.Id}_len);");
+                w.Line($"{Names.ReadOnlySpan} h0 = a.Slice(A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len);");
+                w.Line($"var dh0 = d.Slice(A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)");
                 if (dir.Cell is not null)
                 {
                     w.Line($"var cs = a.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len);");
                     w.Line($"var dcs = d.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len);");
-                    w.Line($"{Names.ReadOnlySpan} zeros = a.Slice(A.{plan.Zeros.Id}, {H});");
+                    w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(A.{dir.InitialC!.Id}, A.{dir.InitialC.Id}_len);");
+                    w.Line($"var dc0 = d.Slice(A.{dir.InitialC.Id}, A.{dir.InitialC.Id}_len);");
                 }
                 if (dir.HiddenGates is not null)
                 {
@@ -287,26 +296,28 @@ internal static class BackwardEmitter
                 w.OpenBlock("for (int s = T - 1; s >= 0; s--)");
                 w.Line(dir.Reverse ? "int t = T - 1 - s, tp = t + 1;" : "int t = s, tp = t - 1;");
                 w.Line($"var dg = dgates.Slice(t * B * {GH}, B * {GH});");
+                w.Line($"// h[t-1] and its gradient rows: the output sequence (stride {DH}), or the initial state (stride {H}) before the first step");
+                w.Line($"{Names.ReadOnlySpan} hp = s == 0 ? h0 : hs.Slice(tp * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
+                w.Line($"var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
+                w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH};" : $"const int ldh = {H};");
                 w.OpenBlock("for (int b = 0; b < B; b++)");
-                w.Line($"int row = t * B + b, prev = tp * B + b;");
+                w.Line("int row = t * B + b;");
                 w.Line($"var dh = dhs.Slice(row * {DH}{hOff}, {H});");
-                w.Line($"var dhPrev = s > 0 ? dhs.Slice(prev * {DH}{hOff}, {H}) : default;");
                 switch (spec.Kind)
                 {
                     case LayerKind.Lstm:
                         w.Line("// forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)");
-                        w.Line($"{Names.ReadOnlySpan} cPrev = s > 0 ? cs.Slice(prev * {H}, {H}) : zeros;");
-                        w.Line($"{Names.Cells}.LstmBackward(gates.Slice(row * {GH}, {GH}), cPrev, cs.Slice(row * {H}, {H}), dh, dcs.Slice(row * {H}, {H}), s > 0 ? dcs.Slice(prev * {H}, {H}) : default, dg.Slice(b * {GH}, {GH}));");
+                        w.Line($"{Names.ReadOnlySpan} cPrev = s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((tp * B + b) * {H}, {H});");
+                        w.Line($"var dcPrev = s == 0 ? dc0.Slice(b * {H}, {H}) : dcs.Slice((tp * B + b) * {H}, {H});");
+                        w.Line($"{Names.Cells}.LstmBackward(gates.Slice(row * {GH}, {GH}), cPrev, cs.Slice(row * {H}, {H}), dh, dcs.Slice(row * {H}, {H}), dcPrev, dg.Slice(b * {GH}, {GH}));");
                         break;
                     case LayerKind.Gru when spec.Variant == GruVariant.ResetAfter:
                         w.Line("// forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]");
-                        w.Line($"{Names.ReadOnlySpan} hPrev = s > 0 ? hs.Slice(prev * {DH}{hOff}, {H}) : default;");
-                        w.Line($"{Names.Cells}.GruBackward(gates.Slice(row * {GH}, {GH}), ghs.Slice(row * {GH}, {GH}), hPrev, dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dhPrev);");
+                        w.Line($"{Names.Cells}.GruBackward(gates.Slice(row * {GH}, {GH}), ghs.Slice(row * {GH}, {GH}), hp.Slice(b * ldh, {H}), dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dhp.Slice(b * ldh, {H}));");
                         break;
                     case LayerKind.Gru:
                         w.Line("// forward: n = tanh(gx_n + W_hn (r ⊙ h[t-1]) + b_hn); h = (1 − z) ⊙ n + z ⊙ h[t-1]");
-                        w.Line($"{Names.ReadOnlySpan} hPrev = s > 0 ? hs.Slice(prev * {DH}{hOff}, {H}) : default;");
-                        w.Line($"{Names.Cells}.GruResetBeforeBackward(gates.Slice(row * {GH}, {GH}), hPrev, dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dhPrev);");
+                        w.Line($"{Names.Cells}.GruResetBeforeBackward(gates.Slice(row * {GH}, {GH}), hp.Slice(b * ldh, {H}), dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dhp.Slice(b * ldh, {H}));");
                         break;
                     default:
                         string act = spec.Activation == Activation.Relu ? "Relu" : "Tanh";
@@ -316,29 +327,26 @@ internal static class BackwardEmitter
                 }
                 w.CloseBlock();
                 // Recurrent contributions to dh[t-1].
-                string dhPrevRows = $"dhs.Slice(tp * B * {DH}{hOff}, (B - 1) * {DH} + {H})";
                 if (spec.Kind == LayerKind.Gru && spec.Variant == GruVariant.ResetBefore)
                 {
-                    w.OpenBlock("if (s > 0)");
                     w.Line($"var dgh = dghs.Slice(t * B * {GH}, B * {GH});");
                     w.Line($"var drh = drhs.Slice(t * B * {H}, B * {H});");
                     w.Line($"// forward: gh_n = W_hn (r ⊙ h[t-1]) + b_hn   =>   d(r ⊙ h[t-1]) = dgh_n W_hn");
                     w.Line($"{Names.Blas}.MatMulAdd(dgh.Slice({2 * H}), {GH}, whh.Slice({2 * H * H}, {H * H}), drh, {H}, B, {H}, {H});");
                     w.Line("for (int b = 0; b < B; b++)");
-                    w.Line($"    {Names.Cells}.GruResetBeforeBackwardReset(gates.Slice((t * B + b) * {GH}, {GH}), hs.Slice((tp * B + b) * {DH}{hOff}, {H}), drh.Slice(b * {H}, {H}), dg.Slice(b * {GH}, {GH}), dgh.Slice(b * {GH}, {GH}), dhs.Slice((tp * B + b) * {DH}{hOff}, {H}));");
+                    w.Line($"    {Names.Cells}.GruResetBeforeBackwardReset(gates.Slice((t * B + b) * {GH}, {GH}), hp.Slice(b * ldh, {H}), drh.Slice(b * {H}, {H}), dg.Slice(b * {GH}, {GH}), dgh.Slice(b * {GH}, {GH}), dhp.Slice(b * ldh, {H}));");
                     w.Line($"// forward: gh_rz = W_h(rz) h[t-1] + b_h(rz)   =>   dh[t-1] += dgh_rz W_h(rz)");
-                    w.Line($"{Names.Blas}.MatMulAdd(dgh, {GH}, whh.Slice(0, {2 * H * H}), {dhPrevRows}, {DH}, B, {2 * H}, {H});");
-                    w.CloseBlock();
+                    w.Line($"{Names.Blas}.MatMulAdd(dgh, {GH}, whh.Slice(0, {2 * H * H}), dhp, ldh, B, {2 * H}, {H});");
                 }
                 else if (spec.Kind == LayerKind.Gru)
                 {
                     w.Line($"// forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh");
-                    w.Line($"if (s > 0) {Names.Blas}.MatMulAdd(dghs.Slice(t * B * {GH}, B * {GH}), {GH}, whh, {dhPrevRows}, {DH}, B, {GH}, {H});");
+                    w.Line($"{Names.Blas}.MatMulAdd(dghs.Slice(t * B * {GH}, B * {GH}), {GH}, whh, dhp, ldh, B, {GH}, {H});");
                 }
                 else
                 {
                     w.Line($"// forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh");
-                    w.Line($"if (s > 0) {Names.Blas}.MatMulAdd(dg, {GH}, whh, {dhPrevRows}, {DH}, B, {GH}, {H});");
+                    w.Line($"{Names.Blas}.MatMulAdd(dg, {GH}, whh, dhp, ldh, B, {GH}, {H});");
                 }
                 w.CloseBlock();
 
@@ -349,19 +357,22 @@ internal static class BackwardEmitter
                 w.Line($"{Names.Blas}.OuterProductAdd(dgates, {GH}, a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, {dW(dir.Wih)}, T * B, {GH}, {inW});");
                 w.Line($"{Names.Blas}.SumRowsAdd(dgates, {GH}, T * B, {dW(dir.Bih)});");
                 w.Line($"{Names.Blas}.SumRowsAdd({dHidden}, {GH}, T * B, {dW(dir.Bhh)});");
-                // dW_hh pairs step t's hidden gradient with h[t-1]: one product over the T-1 steps that have a predecessor.
+                // dW_hh pairs step t's hidden gradient with h[t-1]: one product over the T-1 steps whose predecessor is in
+                // the output sequence, one for the first step, whose predecessor is the initial state.
                 string gradRows = dir.Reverse ? $"{dHidden}.Slice(0, (T - 1) * B * {GH})" : $"{dHidden}.Slice(B * {GH}, (T - 1) * B * {GH})";
                 string hRows = dir.Reverse ? $"hs.Slice(B * {DH} + {H}, (T - 1) * B * {DH} - {H})" : $"hs.Slice(0, (T - 1) * B * {DH})";
-                if (spec.Kind == LayerKind.Gru && spec.Variant == GruVariant.ResetBefore)
+                string firstRows = dir.Reverse ? $"{dHidden}.Slice((T - 1) * B * {GH}, B * {GH})" : $"{dHidden}.Slice(0, B * {GH})";
+                bool resetBefore = spec.Kind == LayerKind.Gru && spec.Variant == GruVariant.ResetBefore;
+                int m = resetBefore ? 2 * H : GH;
+                string whhGrad = resetBefore ? $"g.Slice(P.{dir.Whh.Id}, {2 * H * H})" : dW(dir.Whh);
+                w.Line(resetBefore
+                    ? "// dW_h(rz) += dgh_rz[t]ᵀ h[t-1]; dW_hn += dgh_n[t]ᵀ (r ⊙ h[t-1])"
+                    : $"// dW_hh += d{(spec.Kind == LayerKind.Gru ? "gh" : "gates")}[t]ᵀ h[t-1]");
+                if (plan.T > 1) w.Line($"{Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {whhGrad}, (T - 1) * B, {m}, {H});");
+                w.Line($"{Names.Blas}.OuterProductAdd({firstRows}, {GH}, h0, {H}, {whhGrad}, B, {m}, {H});");
+                if (resetBefore)
                 {
-                    w.Line($"// dW_h(rz) += dgh_rz[t]ᵀ h[t-1]; dW_hn += dgh_n[t]ᵀ (r ⊙ h[t-1])");
-                    if (plan.T > 1) w.Line($"{Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, g.Slice(P.{dir.Whh.Id}, {2 * H * H}), (T - 1) * B, {2 * H}, {H});");
                     w.Line($"{Names.Blas}.OuterProductAdd(dghs.Slice({2 * H}), {GH}, rhs, {H}, g.Slice(P.{dir.Whh.Id} + {2 * H * H}, {H * H}), T * B, {H}, {H});");
-                }
-                else
-                {
-                    w.Line($"// dW_hh += d{(spec.Kind == LayerKind.Gru ? "gh" : "gates")}[t]ᵀ h[t-1] over the steps that have a predecessor");
-                    if (plan.T > 1) w.Line($"{Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {dW(dir.Whh)}, (T - 1) * B, {GH}, {H});");
                 }
                 string? condition = InputGradientCondition(plan, x);
                 string dx = $"{Names.Blas}.MatMulAdd(dgates, {GH}, p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len), d.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, T * B, {GH}, {inW});";

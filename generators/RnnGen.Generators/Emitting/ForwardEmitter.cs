@@ -28,6 +28,7 @@ internal static class ForwardEmitter
         if (plan.TokenInput) w.Line("CheckTokens(input);");
         w.Line("Forward(input, training: false);");
         WriteOutputCopy(w, plan);
+        w.Line("if (CarryState) CarryFinalState();");
         w.CloseBlock();
         w.Line();
 
@@ -172,66 +173,79 @@ internal static class ForwardEmitter
                     : $"{Names.Blas}.SetRows(gates, {GH}, T * B, bih);");
                 w.Line($"{Names.Blas}.MatMulTransposedAdd(a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, wih, gates, {GH}, T * B, {GH}, {inW});");
                 w.Line($"var hs = a.Slice(A.{o.Id}, A.{o.Id}_len); // [T, B, {DH}]");
-                w.Line($"{Names.ReadOnlySpan} zeros = a.Slice(A.{plan.Zeros.Id}, {plan.B * H});");
-                if (dir.Cell is not null) w.Line($"var cs = a.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len); // [T, B, {H}]");
+                w.Line($"{Names.ReadOnlySpan} h0 = a.Slice(A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len); // [B, {H}]");
+                if (dir.Cell is not null)
+                {
+                    w.Line($"var cs = a.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len); // [T, B, {H}]");
+                    w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(A.{dir.InitialC!.Id}, A.{dir.InitialC.Id}_len); // [B, {H}]");
+                }
                 if (dir.HiddenGates is not null) w.Line($"var ghs = a.Slice(A.{dir.HiddenGates.Id}, A.{dir.HiddenGates.Id}_len); // [T, B, {3 * H}]");
                 if (dir.ResetHidden is not null) w.Line($"var rhs = a.Slice(A.{dir.ResetHidden.Id}, A.{dir.ResetHidden.Id}_len); // [T, B, {H}]");
                 w.OpenBlock("for (int s = 0; s < T; s++)");
                 w.Line(dir.Reverse ? "int t = T - 1 - s, tp = t + 1; // tp: the step before, in this direction" : "int t = s, tp = t - 1; // tp: the step before");
                 w.Line($"var g = gates.Slice(t * B * {GH}, B * {GH});");
-                // h_{t-1} rows for all batch rows: stride DH in the output sequence, or zeros (stride H).
+                // h_{t-1} rows for all batch rows: stride DH in the output sequence, or the initial state (stride H).
                 string hOffset = dir.Reverse ? $"tp * B * {DH} + {H}" : $"tp * B * {DH}";
-                w.Line($"{Names.ReadOnlySpan} hp = s == 0 ? zeros : hs.Slice({hOffset}, (B - 1) * {DH} + {H});");
+                w.Line($"{Names.ReadOnlySpan} hp = s == 0 ? h0 : hs.Slice({hOffset}, (B - 1) * {DH} + {H}); // h[t-1], [B, {H}]");
                 w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH}; // row stride of hp" : $"const int ldh = {H}; // row stride of hp");
+                string hOut = $"hs.Slice((t * B + b) * {DH}{(dir.Reverse ? " + " + H : "")}, {H})";
                 switch (spec.Kind)
                 {
                     case LayerKind.Lstm:
                         w.Line($"// gates += W_hh h[t-1]   [{GH} x {H}]·[{H}] -> [{GH}]");
-                        w.Line($"if (s > 0) {Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {GH}, B, {GH}, {H});");
+                        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {GH}, B, {GH}, {H});");
                         w.Line("// i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)");
                         w.OpenBlock("for (int b = 0; b < B; b++)");
-                        w.Line($"{Names.ReadOnlySpan} cp = s == 0 ? zeros.Slice(0, {H}) : cs.Slice((tp * B + b) * {H}, {H});");
-                        w.Line($"{Names.Cells}.LstmForward(g.Slice(b * {GH}, {GH}), cp, cs.Slice((t * B + b) * {H}, {H}), hs.Slice((t * B + b) * {DH}{(dir.Reverse ? " + " + H : "")}, {H}));");
+                        w.Line($"{Names.ReadOnlySpan} cp = s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((tp * B + b) * {H}, {H});");
+                        w.Line($"{Names.Cells}.LstmForward(g.Slice(b * {GH}, {GH}), cp, cs.Slice((t * B + b) * {H}, {H}), {hOut});");
                         w.CloseBlock();
                         break;
                     case LayerKind.Gru when spec.Variant == GruVariant.ResetAfter:
                         w.Line($"// gh = W_hh h[t-1] + b_hh   [{GH} x {H}]·[{H}] -> [{GH}]");
                         w.Line($"var gh = ghs.Slice(t * B * {GH}, B * {GH});");
                         w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh);");
-                        w.Line($"if (s > 0) {Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, gh, {GH}, B, {GH}, {H});");
+                        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, gh, {GH}, B, {GH}, {H});");
                         w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
-                        w.OpenBlock("for (int b = 0; b < B; b++)");
-                        w.Line($"{Names.Cells}.GruForward(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {GH}), hp.Slice(b * ldh, {H}), hs.Slice((t * B + b) * {DH}{(dir.Reverse ? " + " + H : "")}, {H}));");
-                        w.CloseBlock();
+                        w.Line("for (int b = 0; b < B; b++)");
+                        w.Line($"    {Names.Cells}.GruForward(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {GH}), hp.Slice(b * ldh, {H}), {hOut});");
                         break;
                     case LayerKind.Gru:
                         w.Line($"// gh_rz = W_hr,hz h[t-1] + b_hr,hz   [{2 * H} x {H}]·[{H}] -> [{2 * H}]");
                         w.Line($"var gh = ghs.Slice(t * B * {GH}, B * {GH});");
                         w.Line($"var rh = rhs.Slice(t * B * {H}, B * {H});");
                         w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh.Slice(0, {2 * H}));");
-                        w.Line($"if (s > 0) {Names.Blas}.MatMulTransposedAdd(hp, ldh, whh.Slice(0, {2 * H * H}), gh, {GH}, B, {2 * H}, {H});");
+                        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh.Slice(0, {2 * H * H}), gh, {GH}, B, {2 * H}, {H});");
                         w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]");
                         w.Line("for (int b = 0; b < B; b++)");
                         w.Line($"    {Names.Cells}.GruResetBeforeGates(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {2 * H}), hp.Slice(b * ldh, {H}), rh.Slice(b * {H}, {H}));");
                         w.Line($"// gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [{H} x {H}]·[{H}] -> [{H}]");
                         w.Line($"var ghn = gh.Slice({2 * H});");
                         w.Line($"{Names.Blas}.SetRows(ghn, {GH}, B, bhh.Slice({2 * H}, {H}));");
-                        w.Line($"if (s > 0) {Names.Blas}.MatMulTransposedAdd(rh, {H}, whh.Slice({2 * H * H}, {H * H}), ghn, {GH}, B, {H}, {H});");
+                        w.Line($"{Names.Blas}.MatMulTransposedAdd(rh, {H}, whh.Slice({2 * H * H}, {H * H}), ghn, {GH}, B, {H}, {H});");
                         w.Line("// n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
                         w.Line("for (int b = 0; b < B; b++)");
-                        w.Line($"    {Names.Cells}.GruResetBeforeFinish(g.Slice(b * {GH}, {GH}), ghn.Slice(b * {GH}, {H}), hp.Slice(b * ldh, {H}), hs.Slice((t * B + b) * {DH}{(dir.Reverse ? " + " + H : "")}, {H}));");
+                        w.Line($"    {Names.Cells}.GruResetBeforeFinish(g.Slice(b * {GH}, {GH}), ghn.Slice(b * {GH}, {H}), hp.Slice(b * ldh, {H}), {hOut});");
                         break;
                     default:
                         string act = spec.Activation == Activation.Relu ? "Relu" : "Tanh";
                         w.Line($"// pre += W_hh h[t-1]   [{H} x {H}]·[{H}] -> [{H}]");
-                        w.Line($"if (s > 0) {Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {H}, B, {H}, {H});");
+                        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {H}, B, {H}, {H});");
                         w.Line($"// h = {act.ToLowerInvariant()}(pre)");
                         w.Line("for (int b = 0; b < B; b++)");
-                        w.Line($"    {Names.Cells}.Rnn{act}Forward(g.Slice(b * {H}, {H}), hs.Slice((t * B + b) * {DH}{(dir.Reverse ? " + " + H : "")}, {H}));");
+                        w.Line($"    {Names.Cells}.Rnn{act}Forward(g.Slice(b * {H}, {H}), {hOut});");
                         break;
                 }
                 w.CloseBlock();
                 w.CloseBlock();
+            }
+            if (sub.Dropped is not null)
+            {
+                string p = spec.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                w.Line($"// Dropout between stacked layers (training only): drop = out ⊙ mask, mask ∈ {{0, 1/(1-p)}}, p = {p}");
+                w.Line("if (training)");
+                w.Line($"    {Names.Elementwise}.Dropout(a.Slice(A.{o.Id}, A.{o.Id}_len), a.Slice(A.{sub.DropoutMask!.Id}, A.{sub.DropoutMask.Id}_len), a.Slice(A.{sub.Dropped.Id}, A.{sub.Dropped.Id}_len), {p}f, _dropoutRandom);");
+                w.Line("else");
+                w.Line($"    a.Slice(A.{o.Id}, A.{o.Id}_len).CopyTo(a.Slice(A.{sub.Dropped.Id}, A.{sub.Dropped.Id}_len));");
             }
         }
         if (layer.Collapses)

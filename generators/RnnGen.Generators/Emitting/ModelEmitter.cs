@@ -39,6 +39,7 @@ internal static class ModelEmitter
         ForwardEmitter.Write(w, plan);
         BackwardEmitter.Write(w, plan);
         if (plan.SupportsStep) StepEmitter.Write(w, plan);
+        WriteState(w, plan);
         WriteWeightIo(w, plan);
         w.CloseBlock();
 
@@ -177,6 +178,7 @@ internal static class ModelEmitter
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         w.Line($"private readonly float[] _work = new float[{plan.WorkSize}];");
         w.Line($"private readonly float[] _dwork = new float[{plan.WorkSize}]; // gradients of the activations, same layout as _work");
+        if (plan.HasDropout) w.Line($"private readonly {Names.Random} _dropoutRandom;");
         if (plan.SupportsStep)
         {
             w.Line($"private readonly float[] _state = new float[{plan.StateSize}];");
@@ -193,6 +195,7 @@ internal static class ModelEmitter
         w.Line("/// </summary>");
         w.OpenBlock($"public {spec.ClassName}(int seed)");
         w.Line($"var rng = new {Names.Random}(seed);");
+        if (plan.HasDropout) w.Line($"_dropoutRandom = new {Names.Random}(unchecked(seed * 31 + 17)); // dropout masks in training");
         w.Line($"{Names.Span} p = _parameters;");
         foreach (var t in plan.Tensors)
         {
@@ -257,6 +260,66 @@ internal static class ModelEmitter
         }
         w.Line($"default: throw new {Names.ArgumentException}(\"Unknown parameter '\" + name + \"'. Valid names: {string.Join(", ", plan.Tensors.Select(t => t.Name))}.\", nameof(name));");
         w.CloseBlock();
+        w.CloseBlock();
+        w.Line();
+    }
+
+    private static void WriteState(SourceWriter w, ModelPlan plan)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// When true, <c>Predict</c>, <c>ComputeGradients</c> and <c>TrainStep</c> start each sequence from the final state of the");
+        w.Line("/// previous call instead of zeros, so a long stream can be processed (and trained, with truncated back-propagation");
+        w.Line("/// through time: no gradient flows across calls) chunk by chunk. <see cref=\"ResetState\"/> zeroes the carried state.");
+        w.Line("/// </summary>");
+        w.OpenBlock("public bool CarryState");
+        w.Line("get => _carryState;");
+        w.OpenBlock("set");
+        w.Line("_carryState = value;");
+        w.Line("if (!value) ClearCarriedState(); // without carrying, every call starts from zeros");
+        w.CloseBlock();
+        w.CloseBlock();
+        w.Line();
+        w.Line("private bool _carryState;");
+        w.Line();
+        w.Line("/// <summary>Copies every recurrent layer's final state into its initial state, for the next call.</summary>");
+        w.OpenBlock("private void CarryFinalState()");
+        w.Line($"{Names.Span} a = _work;");
+        w.Line("const int T = Steps, B = BatchSize;");
+        foreach (var layer in plan.Layers)
+        {
+            int H = layer.Spec.Size, DH = H * layer.Spec.Directions;
+            foreach (var sub in layer.SubLayers)
+            {
+                foreach (var dir in sub.Directions)
+                {
+                    string step = dir.Reverse ? "0" : "(T - 1)";
+                    string col = dir.Reverse ? $" + {H}" : "";
+                    w.Line($"// {layer.Spec.Name}{dir.Suffix}: h{(dir.InitialC is null ? "" : " and c")} after its last step ({(dir.Reverse ? "t = 0" : "t = T-1")})");
+                    w.Line("for (int b = 0; b < B; b++)");
+                    w.Line($"    a.Slice(A.{sub.Output.Id} + ({step} * B + b) * {DH}{col}, {H}).CopyTo(a.Slice(A.{dir.InitialH.Id} + b * {H}, {H}));");
+                    if (dir.InitialC is not null)
+                        w.Line($"a.Slice(A.{dir.Cell!.Id} + {step} * B * {H}, B * {H}).CopyTo(a.Slice(A.{dir.InitialC.Id}, A.{dir.InitialC.Id}_len));");
+                }
+            }
+        }
+        w.CloseBlock();
+        w.Line();
+        w.Line(plan.SupportsStep
+            ? "/// <summary>Zeroes the carried state (see <see cref=\"CarryState\"/>) and the streaming state of <see cref=\"Step\"/>: the next call starts a new sequence.</summary>"
+            : "/// <summary>Zeroes the carried state (see <see cref=\"CarryState\"/>): the next call starts a new sequence.</summary>");
+        w.OpenBlock("public void ResetState()");
+        if (plan.SupportsStep) w.Line("global::System.Array.Clear(_state, 0, _state.Length);");
+        w.Line("ClearCarriedState();");
+        w.CloseBlock();
+        w.Line();
+        w.OpenBlock("private void ClearCarriedState()");
+        foreach (var layer in plan.Layers)
+            foreach (var sub in layer.SubLayers)
+                foreach (var dir in sub.Directions)
+                {
+                    w.Line($"global::System.Array.Clear(_work, A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len);");
+                    if (dir.InitialC is not null) w.Line($"global::System.Array.Clear(_work, A.{dir.InitialC.Id}, A.{dir.InitialC.Id}_len);");
+                }
         w.CloseBlock();
         w.Line();
     }

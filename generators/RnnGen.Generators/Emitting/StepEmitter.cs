@@ -70,9 +70,6 @@ internal static class StepEmitter
         w.Line($"{outputs[plan.Layers.Count - 1]}.CopyTo(y);");
         w.CloseBlock();
         w.Line();
-        w.Line("/// <summary>Zeroes the streaming state, so that the next <see cref=\"Step\"/> starts a new sequence.</summary>");
-        w.Line("public void ResetState() => global::System.Array.Clear(_state, 0, _state.Length);");
-        w.Line();
     }
 
     private static string WriteRecurrent(SourceWriter w, LayerPlan layer, string input)

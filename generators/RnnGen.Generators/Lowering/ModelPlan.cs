@@ -50,6 +50,10 @@ internal sealed class DirectionPlan
     public Region? HiddenGates { get; set; }
     /// <summary>[T, B, H] GRU ResetBefore r ⊙ h_{t-1}.</summary>
     public Region? ResetHidden { get; set; }
+    /// <summary>[B, H] the state before the first step, h_{-1} (zeros, or the carried final state).</summary>
+    public Region InitialH { get; set; } = null!;
+    /// <summary>[B, H] the LSTM cell state before the first step, c_{-1}.</summary>
+    public Region? InitialC { get; set; }
     /// <summary>Streaming state h, [B, H] (in the state buffer).</summary>
     public Region? StateH { get; set; }
     /// <summary>Streaming state c, [B, H] (LSTM).</summary>
@@ -66,6 +70,10 @@ internal sealed class SubLayerPlan
     /// <summary>The output sequence [T, B, D·H].</summary>
     public Region Output { get; set; } = null!;
     public List<DirectionPlan> Directions { get; } = new();
+    /// <summary>Training only, when the layer has <c>Dropout</c> and another stacked layer follows: the mask [T, B, D·H].</summary>
+    public Region? DropoutMask { get; set; }
+    /// <summary>The output after dropout, which the next stacked layer reads (a copy of the output in inference).</summary>
+    public Region? Dropped { get; set; }
 }
 
 /// <summary>One layer attribute, lowered.</summary>
@@ -124,14 +132,14 @@ internal sealed class ModelPlan
     public int WorkSize { get; set; }
     /// <summary>The staged model input, time-major [T, B, X] (float input) or [T, B] ids (not used for tokens).</summary>
     public Region StagedInput { get; set; } = null!;
-    /// <summary>Zeros for h_{-1} and c_{-1}: never written.</summary>
-    public Region Zeros { get; set; } = null!;
     public List<LayerPlan> Layers { get; } = new();
     public Region Output => Layers[Layers.Count - 1].Output;
     /// <summary>The loss <c>ComputeGradients</c> uses (<see cref="LossKind.Auto"/> resolved).</summary>
     public LossKind Loss { get; set; }
     /// <summary>The head's activation is fused into the loss (Softmax + cross-entropy, Sigmoid + binary cross-entropy).</summary>
     public bool HeadFused { get; set; }
+    /// <summary>Whether any layer applies dropout in training.</summary>
+    public bool HasDropout { get; set; }
     /// <summary>Targets are class ids (cross-entropy), else floats shaped like the output.</summary>
     public bool ClassTargets => Loss == LossKind.CrossEntropy;
     /// <summary>Length of the targets span.</summary>

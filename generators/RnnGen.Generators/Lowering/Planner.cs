@@ -59,9 +59,6 @@ internal static class Planner
             return r;
         }
 
-        int maxHidden = 1;
-        foreach (var l in layers) if (l.IsRecurrent && l.Size > maxHidden) maxHidden = l.Size;
-        plan.Zeros = Work("zeros", B * maxHidden, "[B, H] zeros: h and c before the first step (never written)");
         plan.StagedInput = plan.TokenInput
             ? new Region("input", 0, 0, "token ids are read from the caller's span")
             : Work("input", T * B * plan.X, $"[T, B, X] = [{T}, {B}, {plan.X}] the input, time-major");
@@ -120,6 +117,8 @@ internal static class Planner
                                 Bih = AddTensor($"{p}.bias_ih{suffix}", new[] { G * H }, InitKind.Uniform, H),
                                 Bhh = AddTensor($"{p}.bias_hh{suffix}", new[] { G * H }, InitKind.Uniform, H),
                             };
+                            dir.InitialH = Work(did + "_h0", B * H, $"[B, H] = [{B}, {H}] h before the first step (zeros, or the carried state)");
+                            if (spec_i.Kind == LayerKind.Lstm) dir.InitialC = Work(did + "_c0", B * H, $"[B, H] = [{B}, {H}] c before the first step");
                             string gateNames = spec_i.Kind switch { LayerKind.Lstm => "i, f, g, o", LayerKind.Gru => "r, z, n", _ => "h" };
                             dir.Gates = Work(did + "_gates", T * B * G * H, $"[T, B, {G}H] = [{T}, {B}, {G * H}] gates {gateNames}");
                             if (spec_i.Kind == LayerKind.Lstm)
@@ -140,6 +139,13 @@ internal static class Planner
                         lp.SubLayers.Add(sub);
                         input = sub.Output;
                         inW = D * H;
+                        if (spec_i.Dropout > 0 && k < spec_i.NumLayers - 1)
+                        {
+                            sub.DropoutMask = Work(kid + "_mask", T * B * D * H, $"[T, B, {D * H}] dropout mask (training)");
+                            sub.Dropped = Work(kid + "_drop", T * B * D * H, $"[T, B, {D * H}] the output after dropout, read by layer {k + 1}");
+                            input = sub.Dropped;
+                            plan.HasDropout = true;
+                        }
                     }
                     lp.Output = lp.Collapses
                         ? Work(n + "_final", B * D * H, D == 2 ? $"[B, 2H] concat(forward h after step T-1, backward h after step 0)" : $"[B, H] h after step T-1")

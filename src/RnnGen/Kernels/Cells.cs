@@ -105,7 +105,7 @@ public static class Cells
     // ── Backward ────────────────────────────────────────────────────────────────────────────
     // Each quotes the forward lines it differentiates. Inputs are the values the forward pass
     // cached (gate activations, cell states); outputs are gradients w.r.t. the pre-activations.
-    // "+=" outputs accumulate; an empty span means "not needed" (the first step in time).
+    // "+=" outputs accumulate; an empty one is skipped.
 
     /// <summary>
     /// LSTM step backward. Forward: c = f ⊙ c_prev + i ⊙ g; h = o ⊙ tanh(c), with i, f, o = σ(·), g = tanh(·).
@@ -146,7 +146,7 @@ public static class Cells
         for (int j = 0; j < n; j++)
         {
             float r = gates[j], z = gates[n + j], nn = gates[2 * n + j];
-            float hp = hasPrev ? hPrev[j] : 0f;
+            float hp = hPrev[j];
             float dnPre = dh[j] * (1f - z) * (1f - nn * nn);  // h = (1 − z) ⊙ n + …, n = tanh(·)
             float dzPre = dh[j] * (hp - nn) * z * (1f - z);   // h = … + z ⊙ (h_prev − n), z = σ(·)
             float drPre = dnPre * gh[2 * n + j] * r * (1f - r); // n = tanh(gx_n + r ⊙ gh_n), r = σ(·)
@@ -170,7 +170,7 @@ public static class Cells
         for (int j = 0; j < n; j++)
         {
             float z = gates[n + j], nn = gates[2 * n + j];
-            float hp = hasPrev ? hPrev[j] : 0f;
+            float hp = hPrev[j];
             float dnPre = dh[j] * (1f - z) * (1f - nn * nn);
             float dzPre = dh[j] * (hp - nn) * z * (1f - z);
             dGx[j] = 0f; dGx[n + j] = dzPre; dGx[2 * n + j] = dnPre;

@@ -15,13 +15,14 @@
 //   fc.weight          [65, 128]    offset     99840  length      8320
 //   fc.bias            [65]         offset    108160  length        65
 //
-// Activations: 89928 floats; streaming state: 256; streaming scratch: 577.
-//   zeros                        offset         0  length       128  [B, H] zeros: h and c before the first step (never written)
-//   input                        offset       128  length      6500  [T, B, X] = [100, 1, 65] the input, time-major
-//   lstm_l0_gates                offset      6628  length     51200  [T, B, 4H] = [100, 1, 512] gates i, f, g, o
-//   lstm_l0_c                    offset     57828  length     12800  [T, B, H] = [100, 1, 128] cell state c
-//   lstm_l0_out                  offset     70628  length     12800  [T, B, H] = [100, 1, 128] h
-//   fc_out                       offset     83428  length      6500  [T, B, 65] softmax(W x + b) per step
+// Activations: 90056 floats; streaming state: 256; streaming scratch: 577.
+//   input                        offset         0  length      6500  [T, B, X] = [100, 1, 65] the input, time-major
+//   lstm_l0_h0                   offset      6500  length       128  [B, H] = [1, 128] h before the first step (zeros, or the carried state)
+//   lstm_l0_c0                   offset      6628  length       128  [B, H] = [1, 128] c before the first step
+//   lstm_l0_gates                offset      6756  length     51200  [T, B, 4H] = [100, 1, 512] gates i, f, g, o
+//   lstm_l0_c                    offset     57956  length     12800  [T, B, H] = [100, 1, 128] cell state c
+//   lstm_l0_out                  offset     70756  length     12800  [T, B, H] = [100, 1, 128] h
+//   fc_out                       offset     83556  length      6500  [T, B, 65] softmax(W x + b) per step
 #nullable enable
 
 namespace Demo
@@ -60,12 +61,13 @@ namespace Demo
         /// <summary>Offsets and lengths of the regions of the activation buffer.</summary>
         private static class A
         {
-            public const int zeros = 0, zeros_len = 128; // [B, H] zeros: h and c before the first step (never written)
-            public const int input = 128, input_len = 6500; // [T, B, X] = [100, 1, 65] the input, time-major
-            public const int lstm_l0_gates = 6628, lstm_l0_gates_len = 51200; // [T, B, 4H] = [100, 1, 512] gates i, f, g, o
-            public const int lstm_l0_c = 57828, lstm_l0_c_len = 12800; // [T, B, H] = [100, 1, 128] cell state c
-            public const int lstm_l0_out = 70628, lstm_l0_out_len = 12800; // [T, B, H] = [100, 1, 128] h
-            public const int fc_out = 83428, fc_out_len = 6500; // [T, B, 65] softmax(W x + b) per step
+            public const int input = 0, input_len = 6500; // [T, B, X] = [100, 1, 65] the input, time-major
+            public const int lstm_l0_h0 = 6500, lstm_l0_h0_len = 128; // [B, H] = [1, 128] h before the first step (zeros, or the carried state)
+            public const int lstm_l0_c0 = 6628, lstm_l0_c0_len = 128; // [B, H] = [1, 128] c before the first step
+            public const int lstm_l0_gates = 6756, lstm_l0_gates_len = 51200; // [T, B, 4H] = [100, 1, 512] gates i, f, g, o
+            public const int lstm_l0_c = 57956, lstm_l0_c_len = 12800; // [T, B, H] = [100, 1, 128] cell state c
+            public const int lstm_l0_out = 70756, lstm_l0_out_len = 12800; // [T, B, H] = [100, 1, 128] h
+            public const int fc_out = 83556, fc_out_len = 6500; // [T, B, 65] softmax(W x + b) per step
         }
 
         /// <summary>Offsets of the streaming state (S) and of the streaming scratch (Q).</summary>
@@ -82,8 +84,8 @@ namespace Demo
 
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _work = new float[89928];
-        private readonly float[] _dwork = new float[89928]; // gradients of the activations, same layout as _work
+        private readonly float[] _work = new float[90056];
+        private readonly float[] _dwork = new float[90056]; // gradients of the activations, same layout as _work
         private readonly float[] _state = new float[256];
         private readonly float[] _stepWork = new float[577];
 
@@ -182,6 +184,7 @@ namespace Demo
             for (int b = 0; b < BatchSize; b++)
                 for (int t = 0; t < Steps; t++)
                     y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));
+            if (CarryState) CarryFinalState();
         }
 
         private static void CheckLength(int actual, int expected, string name)
@@ -216,20 +219,21 @@ namespace Demo
                 global::RnnGen.Kernels.Blas.SetRows(gates, 512, T * B, bih, bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.input, A.input_len), 65, wih, gates, 512, T * B, 512, 65);
                 var hs = a.Slice(A.lstm_l0_out, A.lstm_l0_out_len); // [T, B, 128]
-                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 128);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.lstm_l0_h0, A.lstm_l0_h0_len); // [B, 128]
                 var cs = a.Slice(A.lstm_l0_c, A.lstm_l0_c_len); // [T, B, 128]
+                global::System.ReadOnlySpan<float> c0 = a.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len); // [B, 128]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, tp = t - 1; // tp: the step before
                     var g = gates.Slice(t * B * 512, B * 512);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? zeros : hs.Slice(tp * B * 128, (B - 1) * 128 + 128);
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 128, (B - 1) * 128 + 128); // h[t-1], [B, 128]
                     const int ldh = 128; // row stride of hp
                     // gates += W_hh h[t-1]   [512 x 128]·[128] -> [512]
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 512, B, 512, 128);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 512, B, 512, 128);
                     // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                     for (int b = 0; b < B; b++)
                     {
-                        global::System.ReadOnlySpan<float> cp = s == 0 ? zeros.Slice(0, 128) : cs.Slice((tp * B + b) * 128, 128);
+                        global::System.ReadOnlySpan<float> cp = s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((tp * B + b) * 128, 128);
                         global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 512, 512), cp, cs.Slice((t * B + b) * 128, 128), hs.Slice((t * B + b) * 128, 128));
                     }
                 }
@@ -277,6 +281,7 @@ namespace Demo
             global::System.Array.Clear(_gradients, 0, _gradients.Length);
             float loss = Loss(targets);
             Backward(input, wantInputGradients);
+            if (CarryState) CarryFinalState();
             if (wantInputGradients)
             {
                 // inputGradients[b, t, :] = dx[t, b, :]
@@ -366,31 +371,39 @@ namespace Demo
                 var hs = a.Slice(A.lstm_l0_out, A.lstm_l0_out_len);
                 var dhs = d.Slice(A.lstm_l0_out, A.lstm_l0_out_len); // dL/dh, complete for step t when t is reached
                 var whh = p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.lstm_l0_h0, A.lstm_l0_h0_len);
+                var dh0 = d.Slice(A.lstm_l0_h0, A.lstm_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
                 var cs = a.Slice(A.lstm_l0_c, A.lstm_l0_c_len);
                 var dcs = d.Slice(A.lstm_l0_c, A.lstm_l0_c_len);
-                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 128);
+                global::System.ReadOnlySpan<float> c0 = a.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len);
+                var dc0 = d.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = s, tp = t - 1;
                     var dg = dgates.Slice(t * B * 512, B * 512);
+                    // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 128) before the first step
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 128, (B - 1) * 128 + 128);
+                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 128, (B - 1) * 128 + 128);
+                    const int ldh = 128;
                     for (int b = 0; b < B; b++)
                     {
-                        int row = t * B + b, prev = tp * B + b;
+                        int row = t * B + b;
                         var dh = dhs.Slice(row * 128, 128);
-                        var dhPrev = s > 0 ? dhs.Slice(prev * 128, 128) : default;
                         // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
-                        global::System.ReadOnlySpan<float> cPrev = s > 0 ? cs.Slice(prev * 128, 128) : zeros;
-                        global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 512, 512), cPrev, cs.Slice(row * 128, 128), dh, dcs.Slice(row * 128, 128), s > 0 ? dcs.Slice(prev * 128, 128) : default, dg.Slice(b * 512, 512));
+                        global::System.ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((tp * B + b) * 128, 128);
+                        var dcPrev = s == 0 ? dc0.Slice(b * 128, 128) : dcs.Slice((tp * B + b) * 128, 128);
+                        global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 512, 512), cPrev, cs.Slice(row * 128, 128), dh, dcs.Slice(row * 128, 128), dcPrev, dg.Slice(b * 512, 512));
                     }
                     // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dg, 512, whh, dhs.Slice(tp * B * 128, (B - 1) * 128 + 128), 128, B, 512, 128);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 512, whh, dhp, ldh, B, 512, 128);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 512, a.Slice(A.input, A.input_len), 65, g.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), T * B, 512, 65);
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len));
-                // dW_hh += dgates[t]ᵀ h[t-1] over the steps that have a predecessor
+                // dW_hh += dgates[t]ᵀ h[t-1]
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 512, (T - 1) * B * 512), 512, hs.Slice(0, (T - 1) * B * 128), 128, g.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len), (T - 1) * B, 512, 128);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(0, B * 512), 512, h0, 128, g.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len), B, 512, 128);
                 // dx += dgates W_ih
                 if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 512, p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), d.Slice(A.input, A.input_len), 65, T * B, 512, 65);
             }
@@ -438,8 +451,46 @@ namespace Demo
             q.Slice(Q.fc_out_2, Q.fc_out_2_len).CopyTo(y);
         }
 
-        /// <summary>Zeroes the streaming state, so that the next <see cref="Step"/> starts a new sequence.</summary>
-        public void ResetState() => global::System.Array.Clear(_state, 0, _state.Length);
+        /// <summary>
+        /// When true, <c>Predict</c>, <c>ComputeGradients</c> and <c>TrainStep</c> start each sequence from the final state of the
+        /// previous call instead of zeros, so a long stream can be processed (and trained, with truncated back-propagation
+        /// through time: no gradient flows across calls) chunk by chunk. <see cref="ResetState"/> zeroes the carried state.
+        /// </summary>
+        public bool CarryState
+        {
+            get => _carryState;
+            set
+            {
+                _carryState = value;
+                if (!value) ClearCarriedState(); // without carrying, every call starts from zeros
+            }
+        }
+
+        private bool _carryState;
+
+        /// <summary>Copies every recurrent layer's final state into its initial state, for the next call.</summary>
+        private void CarryFinalState()
+        {
+            global::System.Span<float> a = _work;
+            const int T = Steps, B = BatchSize;
+            // lstm_l0: h and c after its last step (t = T-1)
+            for (int b = 0; b < B; b++)
+                a.Slice(A.lstm_l0_out + ((T - 1) * B + b) * 128, 128).CopyTo(a.Slice(A.lstm_l0_h0 + b * 128, 128));
+            a.Slice(A.lstm_l0_c + (T - 1) * B * 128, B * 128).CopyTo(a.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len));
+        }
+
+        /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call starts a new sequence.</summary>
+        public void ResetState()
+        {
+            global::System.Array.Clear(_state, 0, _state.Length);
+            ClearCarriedState();
+        }
+
+        private void ClearCarriedState()
+        {
+            global::System.Array.Clear(_work, A.lstm_l0_h0, A.lstm_l0_h0_len);
+            global::System.Array.Clear(_work, A.lstm_l0_c0, A.lstm_l0_c0_len);
+        }
 
         /// <summary>
         /// Loads every parameter from a safetensors file (F32, PyTorch state_dict keys and shapes).

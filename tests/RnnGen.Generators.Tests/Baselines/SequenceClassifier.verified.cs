@@ -27,21 +27,24 @@
 //   fc.weight                 [10, 32]     offset      9600  length       320
 //   fc.bias                   [10]         offset      9920  length        10
 //
-// Activations: 96232 floats; streaming state: 256; streaming scratch: 424.
-//   zeros                        offset         0  length        64  [B, H] zeros: h and c before the first step (never written)
-//   input                        offset        64  length      6400  [T, B, X] = [50, 4, 32] the input, time-major
+// Activations: 96424 floats; streaming state: 256; streaming scratch: 424.
+//   input                        offset         0  length      6400  [T, B, X] = [50, 4, 32] the input, time-major
+//   gru_l0_h0                    offset      6400  length        64  [B, H] = [4, 16] h before the first step (zeros, or the carried state)
 //   gru_l0_gates                 offset      6464  length      9600  [T, B, 3H] = [50, 4, 48] gates r, z, n
 //   gru_l0_gh                    offset     16064  length      9600  [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
-//   gru_l0_reverse_gates         offset     25664  length      9600  [T, B, 3H] = [50, 4, 48] gates r, z, n
-//   gru_l0_reverse_gh            offset     35264  length      9600  [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
-//   gru_l0_out                   offset     44864  length      6400  [T, B, 2H] = [50, 4, 32] concat(forward h, backward h)
-//   gru_l1_gates                 offset     51264  length      9600  [T, B, 3H] = [50, 4, 48] gates r, z, n
-//   gru_l1_gh                    offset     60864  length      9600  [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
-//   gru_l1_reverse_gates         offset     70464  length      9600  [T, B, 3H] = [50, 4, 48] gates r, z, n
-//   gru_l1_reverse_gh            offset     80064  length      9600  [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
-//   gru_l1_out                   offset     89664  length      6400  [T, B, 2H] = [50, 4, 32] concat(forward h, backward h)
-//   gru_final                    offset     96064  length       128  [B, 2H] concat(forward h after step T-1, backward h after step 0)
-//   fc_out                       offset     96192  length        40  [B, 10] softmax(W x + b)
+//   gru_l0_reverse_h0            offset     25664  length        64  [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+//   gru_l0_reverse_gates         offset     25728  length      9600  [T, B, 3H] = [50, 4, 48] gates r, z, n
+//   gru_l0_reverse_gh            offset     35328  length      9600  [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
+//   gru_l0_out                   offset     44928  length      6400  [T, B, 2H] = [50, 4, 32] concat(forward h, backward h)
+//   gru_l1_h0                    offset     51328  length        64  [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+//   gru_l1_gates                 offset     51392  length      9600  [T, B, 3H] = [50, 4, 48] gates r, z, n
+//   gru_l1_gh                    offset     60992  length      9600  [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
+//   gru_l1_reverse_h0            offset     70592  length        64  [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+//   gru_l1_reverse_gates         offset     70656  length      9600  [T, B, 3H] = [50, 4, 48] gates r, z, n
+//   gru_l1_reverse_gh            offset     80256  length      9600  [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
+//   gru_l1_out                   offset     89856  length      6400  [T, B, 2H] = [50, 4, 32] concat(forward h, backward h)
+//   gru_final                    offset     96256  length       128  [B, 2H] concat(forward h after step T-1, backward h after step 0)
+//   fc_out                       offset     96384  length        40  [B, 10] softmax(W x + b)
 #nullable enable
 
 namespace Demo.Classifiers
@@ -92,26 +95,29 @@ namespace Demo.Classifiers
         /// <summary>Offsets and lengths of the regions of the activation buffer.</summary>
         private static class A
         {
-            public const int zeros = 0, zeros_len = 64; // [B, H] zeros: h and c before the first step (never written)
-            public const int input = 64, input_len = 6400; // [T, B, X] = [50, 4, 32] the input, time-major
+            public const int input = 0, input_len = 6400; // [T, B, X] = [50, 4, 32] the input, time-major
+            public const int gru_l0_h0 = 6400, gru_l0_h0_len = 64; // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
             public const int gru_l0_gates = 6464, gru_l0_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
             public const int gru_l0_gh = 16064, gru_l0_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
-            public const int gru_l0_reverse_gates = 25664, gru_l0_reverse_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
-            public const int gru_l0_reverse_gh = 35264, gru_l0_reverse_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
-            public const int gru_l0_out = 44864, gru_l0_out_len = 6400; // [T, B, 2H] = [50, 4, 32] concat(forward h, backward h)
-            public const int gru_l1_gates = 51264, gru_l1_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
-            public const int gru_l1_gh = 60864, gru_l1_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
-            public const int gru_l1_reverse_gates = 70464, gru_l1_reverse_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
-            public const int gru_l1_reverse_gh = 80064, gru_l1_reverse_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
-            public const int gru_l1_out = 89664, gru_l1_out_len = 6400; // [T, B, 2H] = [50, 4, 32] concat(forward h, backward h)
-            public const int gru_final = 96064, gru_final_len = 128; // [B, 2H] concat(forward h after step T-1, backward h after step 0)
-            public const int fc_out = 96192, fc_out_len = 40; // [B, 10] softmax(W x + b)
+            public const int gru_l0_reverse_h0 = 25664, gru_l0_reverse_h0_len = 64; // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+            public const int gru_l0_reverse_gates = 25728, gru_l0_reverse_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
+            public const int gru_l0_reverse_gh = 35328, gru_l0_reverse_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
+            public const int gru_l0_out = 44928, gru_l0_out_len = 6400; // [T, B, 2H] = [50, 4, 32] concat(forward h, backward h)
+            public const int gru_l1_h0 = 51328, gru_l1_h0_len = 64; // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+            public const int gru_l1_gates = 51392, gru_l1_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
+            public const int gru_l1_gh = 60992, gru_l1_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
+            public const int gru_l1_reverse_h0 = 70592, gru_l1_reverse_h0_len = 64; // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+            public const int gru_l1_reverse_gates = 70656, gru_l1_reverse_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
+            public const int gru_l1_reverse_gh = 80256, gru_l1_reverse_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
+            public const int gru_l1_out = 89856, gru_l1_out_len = 6400; // [T, B, 2H] = [50, 4, 32] concat(forward h, backward h)
+            public const int gru_final = 96256, gru_final_len = 128; // [B, 2H] concat(forward h after step T-1, backward h after step 0)
+            public const int fc_out = 96384, fc_out_len = 40; // [B, 10] softmax(W x + b)
         }
 
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _work = new float[96232];
-        private readonly float[] _dwork = new float[96232]; // gradients of the activations, same layout as _work
+        private readonly float[] _work = new float[96424];
+        private readonly float[] _dwork = new float[96424]; // gradients of the activations, same layout as _work
 
         /// <summary>Creates the model with parameters initialized like PyTorch's defaults from <see cref="DefaultSeed"/>.</summary>
         public SequenceClassifier() : this(DefaultSeed) { }
@@ -252,6 +258,7 @@ namespace Demo.Classifiers
             CheckLength(output.Length, OutputLength, nameof(output));
             Forward(input, training: false);
             new global::System.ReadOnlySpan<float>(_work, A.fc_out, A.fc_out_len).CopyTo(output);
+            if (CarryState) CarryFinalState();
         }
 
         private static void CheckLength(int actual, int expected, string name)
@@ -286,23 +293,21 @@ namespace Demo.Classifiers
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.input, A.input_len), 32, wih, gates, 48, T * B, 48, 32);
                 var hs = a.Slice(A.gru_l0_out, A.gru_l0_out_len); // [T, B, 32]
-                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 64);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l0_h0, A.gru_l0_h0_len); // [B, 16]
                 var ghs = a.Slice(A.gru_l0_gh, A.gru_l0_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, tp = t - 1; // tp: the step before
                     var g = gates.Slice(t * B * 48, B * 48);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? zeros : hs.Slice(tp * B * 32, (B - 1) * 32 + 16);
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32, (B - 1) * 32 + 16); // h[t-1], [B, 16]
                     int ldh = s == 0 ? 16 : 32; // row stride of hp
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
                     var gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
-                    {
                         global::RnnGen.Kernels.Cells.GruForward(g.Slice(b * 48, 48), gh.Slice(b * 48, 48), hp.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32, 16));
-                    }
                 }
             }
             // gru_l0_reverse: backward direction, t = T-1 … 0
@@ -316,23 +321,21 @@ namespace Demo.Classifiers
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.input, A.input_len), 32, wih, gates, 48, T * B, 48, 32);
                 var hs = a.Slice(A.gru_l0_out, A.gru_l0_out_len); // [T, B, 32]
-                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 64);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l0_reverse_h0, A.gru_l0_reverse_h0_len); // [B, 16]
                 var ghs = a.Slice(A.gru_l0_reverse_gh, A.gru_l0_reverse_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
                     int t = T - 1 - s, tp = t + 1; // tp: the step before, in this direction
                     var g = gates.Slice(t * B * 48, B * 48);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? zeros : hs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16);
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16); // h[t-1], [B, 16]
                     int ldh = s == 0 ? 16 : 32; // row stride of hp
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
                     var gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
-                    {
                         global::RnnGen.Kernels.Cells.GruForward(g.Slice(b * 48, 48), gh.Slice(b * 48, 48), hp.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32 + 16, 16));
-                    }
                 }
             }
             // gru_l1
@@ -346,23 +349,21 @@ namespace Demo.Classifiers
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, wih, gates, 48, T * B, 48, 32);
                 var hs = a.Slice(A.gru_l1_out, A.gru_l1_out_len); // [T, B, 32]
-                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 64);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l1_h0, A.gru_l1_h0_len); // [B, 16]
                 var ghs = a.Slice(A.gru_l1_gh, A.gru_l1_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, tp = t - 1; // tp: the step before
                     var g = gates.Slice(t * B * 48, B * 48);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? zeros : hs.Slice(tp * B * 32, (B - 1) * 32 + 16);
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32, (B - 1) * 32 + 16); // h[t-1], [B, 16]
                     int ldh = s == 0 ? 16 : 32; // row stride of hp
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
                     var gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
-                    {
                         global::RnnGen.Kernels.Cells.GruForward(g.Slice(b * 48, 48), gh.Slice(b * 48, 48), hp.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32, 16));
-                    }
                 }
             }
             // gru_l1_reverse: backward direction, t = T-1 … 0
@@ -376,23 +377,21 @@ namespace Demo.Classifiers
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, wih, gates, 48, T * B, 48, 32);
                 var hs = a.Slice(A.gru_l1_out, A.gru_l1_out_len); // [T, B, 32]
-                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 64);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l1_reverse_h0, A.gru_l1_reverse_h0_len); // [B, 16]
                 var ghs = a.Slice(A.gru_l1_reverse_gh, A.gru_l1_reverse_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
                     int t = T - 1 - s, tp = t + 1; // tp: the step before, in this direction
                     var g = gates.Slice(t * B * 48, B * 48);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? zeros : hs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16);
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16); // h[t-1], [B, 16]
                     int ldh = s == 0 ? 16 : 32; // row stride of hp
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
                     var gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
-                    {
                         global::RnnGen.Kernels.Cells.GruForward(g.Slice(b * 48, 48), gh.Slice(b * 48, 48), hp.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32 + 16, 16));
-                    }
                 }
             }
             // Final state: concat(forward h after step T-1, backward h after step 0)
@@ -444,6 +443,7 @@ namespace Demo.Classifiers
             global::System.Array.Clear(_gradients, 0, _gradients.Length);
             float loss = Loss(targets);
             Backward(input, wantInputGradients);
+            if (CarryState) CarryFinalState();
             if (wantInputGradients)
             {
                 // inputGradients[b, t, :] = dx[t, b, :]
@@ -538,30 +538,35 @@ namespace Demo.Classifiers
                 var hs = a.Slice(A.gru_l1_out, A.gru_l1_out_len);
                 var dhs = d.Slice(A.gru_l1_out, A.gru_l1_out_len); // dL/dh, complete for step t when t is reached
                 var whh = p.Slice(P.gru_weight_hh_l1, P.gru_weight_hh_l1_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l1_h0, A.gru_l1_h0_len);
+                var dh0 = d.Slice(A.gru_l1_h0, A.gru_l1_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
                 var ghs = a.Slice(A.gru_l1_gh, A.gru_l1_gh_len);
                 var dghs = d.Slice(A.gru_l1_gh, A.gru_l1_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = s, tp = t - 1;
                     var dg = dgates.Slice(t * B * 48, B * 48);
+                    // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32, (B - 1) * 32 + 16);
+                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 32, (B - 1) * 32 + 16);
+                    int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
-                        int row = t * B + b, prev = tp * B + b;
+                        int row = t * B + b;
                         var dh = dhs.Slice(row * 32, 16);
-                        var dhPrev = s > 0 ? dhs.Slice(prev * 32, 16) : default;
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
-                        global::System.ReadOnlySpan<float> hPrev = s > 0 ? hs.Slice(prev * 32, 16) : default;
-                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hPrev, dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhPrev);
+                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hp.Slice(b * ldh, 16), dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhp.Slice(b * ldh, 16));
                     }
                     // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhs.Slice(tp * B * 32, (B - 1) * 32 + 16), 32, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhp, ldh, B, 48, 16);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, g.Slice(P.gru_weight_ih_l1, P.gru_weight_ih_l1_len), T * B, 48, 32);
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l1, P.gru_bias_ih_l1_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l1, P.gru_bias_hh_l1_len));
-                // dW_hh += dgh[t]ᵀ h[t-1] over the steps that have a predecessor
+                // dW_hh += dgh[t]ᵀ h[t-1]
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(B * 48, (T - 1) * B * 48), 48, hs.Slice(0, (T - 1) * B * 32), 32, g.Slice(P.gru_weight_hh_l1, P.gru_weight_hh_l1_len), (T - 1) * B, 48, 16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, B * 48), 48, h0, 16, g.Slice(P.gru_weight_hh_l1, P.gru_weight_hh_l1_len), B, 48, 16);
                 // dx += dgates W_ih
                 global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l1, P.gru_weight_ih_l1_len), d.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, T * B, 48, 32);
             }
@@ -572,30 +577,35 @@ namespace Demo.Classifiers
                 var hs = a.Slice(A.gru_l1_out, A.gru_l1_out_len);
                 var dhs = d.Slice(A.gru_l1_out, A.gru_l1_out_len); // dL/dh, complete for step t when t is reached
                 var whh = p.Slice(P.gru_weight_hh_l1_reverse, P.gru_weight_hh_l1_reverse_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l1_reverse_h0, A.gru_l1_reverse_h0_len);
+                var dh0 = d.Slice(A.gru_l1_reverse_h0, A.gru_l1_reverse_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
                 var ghs = a.Slice(A.gru_l1_reverse_gh, A.gru_l1_reverse_gh_len);
                 var dghs = d.Slice(A.gru_l1_reverse_gh, A.gru_l1_reverse_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = T - 1 - s, tp = t + 1;
                     var dg = dgates.Slice(t * B * 48, B * 48);
+                    // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16);
+                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16);
+                    int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
-                        int row = t * B + b, prev = tp * B + b;
+                        int row = t * B + b;
                         var dh = dhs.Slice(row * 32 + 16, 16);
-                        var dhPrev = s > 0 ? dhs.Slice(prev * 32 + 16, 16) : default;
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
-                        global::System.ReadOnlySpan<float> hPrev = s > 0 ? hs.Slice(prev * 32 + 16, 16) : default;
-                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hPrev, dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhPrev);
+                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hp.Slice(b * ldh, 16), dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhp.Slice(b * ldh, 16));
                     }
                     // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16), 32, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhp, ldh, B, 48, 16);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, g.Slice(P.gru_weight_ih_l1_reverse, P.gru_weight_ih_l1_reverse_len), T * B, 48, 32);
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l1_reverse, P.gru_bias_ih_l1_reverse_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l1_reverse, P.gru_bias_hh_l1_reverse_len));
-                // dW_hh += dgh[t]ᵀ h[t-1] over the steps that have a predecessor
+                // dW_hh += dgh[t]ᵀ h[t-1]
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, (T - 1) * B * 48), 48, hs.Slice(B * 32 + 16, (T - 1) * B * 32 - 16), 32, g.Slice(P.gru_weight_hh_l1_reverse, P.gru_weight_hh_l1_reverse_len), (T - 1) * B, 48, 16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice((T - 1) * B * 48, B * 48), 48, h0, 16, g.Slice(P.gru_weight_hh_l1_reverse, P.gru_weight_hh_l1_reverse_len), B, 48, 16);
                 // dx += dgates W_ih
                 global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l1_reverse, P.gru_weight_ih_l1_reverse_len), d.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, T * B, 48, 32);
             }
@@ -606,30 +616,35 @@ namespace Demo.Classifiers
                 var hs = a.Slice(A.gru_l0_out, A.gru_l0_out_len);
                 var dhs = d.Slice(A.gru_l0_out, A.gru_l0_out_len); // dL/dh, complete for step t when t is reached
                 var whh = p.Slice(P.gru_weight_hh_l0, P.gru_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l0_h0, A.gru_l0_h0_len);
+                var dh0 = d.Slice(A.gru_l0_h0, A.gru_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
                 var ghs = a.Slice(A.gru_l0_gh, A.gru_l0_gh_len);
                 var dghs = d.Slice(A.gru_l0_gh, A.gru_l0_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = s, tp = t - 1;
                     var dg = dgates.Slice(t * B * 48, B * 48);
+                    // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32, (B - 1) * 32 + 16);
+                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 32, (B - 1) * 32 + 16);
+                    int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
-                        int row = t * B + b, prev = tp * B + b;
+                        int row = t * B + b;
                         var dh = dhs.Slice(row * 32, 16);
-                        var dhPrev = s > 0 ? dhs.Slice(prev * 32, 16) : default;
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
-                        global::System.ReadOnlySpan<float> hPrev = s > 0 ? hs.Slice(prev * 32, 16) : default;
-                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hPrev, dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhPrev);
+                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hp.Slice(b * ldh, 16), dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhp.Slice(b * ldh, 16));
                     }
                     // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhs.Slice(tp * B * 32, (B - 1) * 32 + 16), 32, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhp, ldh, B, 48, 16);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.input, A.input_len), 32, g.Slice(P.gru_weight_ih_l0, P.gru_weight_ih_l0_len), T * B, 48, 32);
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l0, P.gru_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l0, P.gru_bias_hh_l0_len));
-                // dW_hh += dgh[t]ᵀ h[t-1] over the steps that have a predecessor
+                // dW_hh += dgh[t]ᵀ h[t-1]
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(B * 48, (T - 1) * B * 48), 48, hs.Slice(0, (T - 1) * B * 32), 32, g.Slice(P.gru_weight_hh_l0, P.gru_weight_hh_l0_len), (T - 1) * B, 48, 16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, B * 48), 48, h0, 16, g.Slice(P.gru_weight_hh_l0, P.gru_weight_hh_l0_len), B, 48, 16);
                 // dx += dgates W_ih
                 if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l0, P.gru_weight_ih_l0_len), d.Slice(A.input, A.input_len), 32, T * B, 48, 32);
             }
@@ -640,33 +655,88 @@ namespace Demo.Classifiers
                 var hs = a.Slice(A.gru_l0_out, A.gru_l0_out_len);
                 var dhs = d.Slice(A.gru_l0_out, A.gru_l0_out_len); // dL/dh, complete for step t when t is reached
                 var whh = p.Slice(P.gru_weight_hh_l0_reverse, P.gru_weight_hh_l0_reverse_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l0_reverse_h0, A.gru_l0_reverse_h0_len);
+                var dh0 = d.Slice(A.gru_l0_reverse_h0, A.gru_l0_reverse_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
                 var ghs = a.Slice(A.gru_l0_reverse_gh, A.gru_l0_reverse_gh_len);
                 var dghs = d.Slice(A.gru_l0_reverse_gh, A.gru_l0_reverse_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = T - 1 - s, tp = t + 1;
                     var dg = dgates.Slice(t * B * 48, B * 48);
+                    // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16);
+                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16);
+                    int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
-                        int row = t * B + b, prev = tp * B + b;
+                        int row = t * B + b;
                         var dh = dhs.Slice(row * 32 + 16, 16);
-                        var dhPrev = s > 0 ? dhs.Slice(prev * 32 + 16, 16) : default;
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
-                        global::System.ReadOnlySpan<float> hPrev = s > 0 ? hs.Slice(prev * 32 + 16, 16) : default;
-                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hPrev, dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhPrev);
+                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hp.Slice(b * ldh, 16), dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhp.Slice(b * ldh, 16));
                     }
                     // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16), 32, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhp, ldh, B, 48, 16);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.input, A.input_len), 32, g.Slice(P.gru_weight_ih_l0_reverse, P.gru_weight_ih_l0_reverse_len), T * B, 48, 32);
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l0_reverse, P.gru_bias_ih_l0_reverse_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l0_reverse, P.gru_bias_hh_l0_reverse_len));
-                // dW_hh += dgh[t]ᵀ h[t-1] over the steps that have a predecessor
+                // dW_hh += dgh[t]ᵀ h[t-1]
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, (T - 1) * B * 48), 48, hs.Slice(B * 32 + 16, (T - 1) * B * 32 - 16), 32, g.Slice(P.gru_weight_hh_l0_reverse, P.gru_weight_hh_l0_reverse_len), (T - 1) * B, 48, 16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice((T - 1) * B * 48, B * 48), 48, h0, 16, g.Slice(P.gru_weight_hh_l0_reverse, P.gru_weight_hh_l0_reverse_len), B, 48, 16);
                 // dx += dgates W_ih
                 if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l0_reverse, P.gru_weight_ih_l0_reverse_len), d.Slice(A.input, A.input_len), 32, T * B, 48, 32);
             }
+        }
+
+        /// <summary>
+        /// When true, <c>Predict</c>, <c>ComputeGradients</c> and <c>TrainStep</c> start each sequence from the final state of the
+        /// previous call instead of zeros, so a long stream can be processed (and trained, with truncated back-propagation
+        /// through time: no gradient flows across calls) chunk by chunk. <see cref="ResetState"/> zeroes the carried state.
+        /// </summary>
+        public bool CarryState
+        {
+            get => _carryState;
+            set
+            {
+                _carryState = value;
+                if (!value) ClearCarriedState(); // without carrying, every call starts from zeros
+            }
+        }
+
+        private bool _carryState;
+
+        /// <summary>Copies every recurrent layer's final state into its initial state, for the next call.</summary>
+        private void CarryFinalState()
+        {
+            global::System.Span<float> a = _work;
+            const int T = Steps, B = BatchSize;
+            // gru_l0: h after its last step (t = T-1)
+            for (int b = 0; b < B; b++)
+                a.Slice(A.gru_l0_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(A.gru_l0_h0 + b * 16, 16));
+            // gru_l0_reverse: h after its last step (t = 0)
+            for (int b = 0; b < B; b++)
+                a.Slice(A.gru_l0_out + (0 * B + b) * 32 + 16, 16).CopyTo(a.Slice(A.gru_l0_reverse_h0 + b * 16, 16));
+            // gru_l1: h after its last step (t = T-1)
+            for (int b = 0; b < B; b++)
+                a.Slice(A.gru_l1_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(A.gru_l1_h0 + b * 16, 16));
+            // gru_l1_reverse: h after its last step (t = 0)
+            for (int b = 0; b < B; b++)
+                a.Slice(A.gru_l1_out + (0 * B + b) * 32 + 16, 16).CopyTo(a.Slice(A.gru_l1_reverse_h0 + b * 16, 16));
+        }
+
+        /// <summary>Zeroes the carried state (see <see cref="CarryState"/>): the next call starts a new sequence.</summary>
+        public void ResetState()
+        {
+            ClearCarriedState();
+        }
+
+        private void ClearCarriedState()
+        {
+            global::System.Array.Clear(_work, A.gru_l0_h0, A.gru_l0_h0_len);
+            global::System.Array.Clear(_work, A.gru_l0_reverse_h0, A.gru_l0_reverse_h0_len);
+            global::System.Array.Clear(_work, A.gru_l1_h0, A.gru_l1_h0_len);
+            global::System.Array.Clear(_work, A.gru_l1_reverse_h0, A.gru_l1_reverse_h0_len);
         }
 
         /// <summary>

@@ -30,20 +30,23 @@
 //   tags.weight       [3, 9]       offset      1833  length        27
 //   tags.bias         [3]          offset      1860  length         3
 //
-// Activations: 3186 floats; streaming state: 62; streaming scratch: 202.
-//   zeros                        offset         0  length        18  [B, H] zeros: h and c before the first step (never written)
-//   emb_out                      offset        18  length       192  [T, B, D] = [12, 2, 8] embedded tokens
-//   enc_l0_gates                 offset       210  length       432  [T, B, 3H] = [12, 2, 18] gates r, z, n
-//   enc_l0_gh                    offset       642  length       432  [T, B, 3H] = [12, 2, 18] W_hh h + b_hh
-//   enc_l0_rh                    offset      1074  length       144  [T, B, H] r ⊙ h
-//   enc_l0_out                   offset      1218  length       144  [T, B, H] = [12, 2, 6] h
-//   mid_out                      offset      1362  length       120  [T, B, 5] relu(W x + b) per step
-//   rnn_l0_gates                 offset      1482  length       168  [T, B, 1H] = [12, 2, 7] gates h
-//   rnn_l0_out                   offset      1650  length       168  [T, B, H] = [12, 2, 7] h
-//   top_l0_gates                 offset      1818  length       864  [T, B, 4H] = [12, 2, 36] gates i, f, g, o
-//   top_l0_c                     offset      2682  length       216  [T, B, H] = [12, 2, 9] cell state c
-//   top_l0_out                   offset      2898  length       216  [T, B, H] = [12, 2, 9] h
-//   tags_out                     offset      3114  length        72  [T, B, 3] sigmoid(W x + b) per step
+// Activations: 3230 floats; streaming state: 62; streaming scratch: 202.
+//   emb_out                      offset         0  length       192  [T, B, D] = [12, 2, 8] embedded tokens
+//   enc_l0_h0                    offset       192  length        12  [B, H] = [2, 6] h before the first step (zeros, or the carried state)
+//   enc_l0_gates                 offset       204  length       432  [T, B, 3H] = [12, 2, 18] gates r, z, n
+//   enc_l0_gh                    offset       636  length       432  [T, B, 3H] = [12, 2, 18] W_hh h + b_hh
+//   enc_l0_rh                    offset      1068  length       144  [T, B, H] r ⊙ h
+//   enc_l0_out                   offset      1212  length       144  [T, B, H] = [12, 2, 6] h
+//   mid_out                      offset      1356  length       120  [T, B, 5] relu(W x + b) per step
+//   rnn_l0_h0                    offset      1476  length        14  [B, H] = [2, 7] h before the first step (zeros, or the carried state)
+//   rnn_l0_gates                 offset      1490  length       168  [T, B, 1H] = [12, 2, 7] gates h
+//   rnn_l0_out                   offset      1658  length       168  [T, B, H] = [12, 2, 7] h
+//   top_l0_h0                    offset      1826  length        18  [B, H] = [2, 9] h before the first step (zeros, or the carried state)
+//   top_l0_c0                    offset      1844  length        18  [B, H] = [2, 9] c before the first step
+//   top_l0_gates                 offset      1862  length       864  [T, B, 4H] = [12, 2, 36] gates i, f, g, o
+//   top_l0_c                     offset      2726  length       216  [T, B, H] = [12, 2, 9] cell state c
+//   top_l0_out                   offset      2942  length       216  [T, B, H] = [12, 2, 9] h
+//   tags_out                     offset      3158  length        72  [T, B, 3] sigmoid(W x + b) per step
 #nullable enable
 
 static partial class Outer
@@ -95,19 +98,22 @@ static partial class Outer
         /// <summary>Offsets and lengths of the regions of the activation buffer.</summary>
         private static class A
         {
-            public const int zeros = 0, zeros_len = 18; // [B, H] zeros: h and c before the first step (never written)
-            public const int emb_out = 18, emb_out_len = 192; // [T, B, D] = [12, 2, 8] embedded tokens
-            public const int enc_l0_gates = 210, enc_l0_gates_len = 432; // [T, B, 3H] = [12, 2, 18] gates r, z, n
-            public const int enc_l0_gh = 642, enc_l0_gh_len = 432; // [T, B, 3H] = [12, 2, 18] W_hh h + b_hh
-            public const int enc_l0_rh = 1074, enc_l0_rh_len = 144; // [T, B, H] r ⊙ h
-            public const int enc_l0_out = 1218, enc_l0_out_len = 144; // [T, B, H] = [12, 2, 6] h
-            public const int mid_out = 1362, mid_out_len = 120; // [T, B, 5] relu(W x + b) per step
-            public const int rnn_l0_gates = 1482, rnn_l0_gates_len = 168; // [T, B, 1H] = [12, 2, 7] gates h
-            public const int rnn_l0_out = 1650, rnn_l0_out_len = 168; // [T, B, H] = [12, 2, 7] h
-            public const int top_l0_gates = 1818, top_l0_gates_len = 864; // [T, B, 4H] = [12, 2, 36] gates i, f, g, o
-            public const int top_l0_c = 2682, top_l0_c_len = 216; // [T, B, H] = [12, 2, 9] cell state c
-            public const int top_l0_out = 2898, top_l0_out_len = 216; // [T, B, H] = [12, 2, 9] h
-            public const int tags_out = 3114, tags_out_len = 72; // [T, B, 3] sigmoid(W x + b) per step
+            public const int emb_out = 0, emb_out_len = 192; // [T, B, D] = [12, 2, 8] embedded tokens
+            public const int enc_l0_h0 = 192, enc_l0_h0_len = 12; // [B, H] = [2, 6] h before the first step (zeros, or the carried state)
+            public const int enc_l0_gates = 204, enc_l0_gates_len = 432; // [T, B, 3H] = [12, 2, 18] gates r, z, n
+            public const int enc_l0_gh = 636, enc_l0_gh_len = 432; // [T, B, 3H] = [12, 2, 18] W_hh h + b_hh
+            public const int enc_l0_rh = 1068, enc_l0_rh_len = 144; // [T, B, H] r ⊙ h
+            public const int enc_l0_out = 1212, enc_l0_out_len = 144; // [T, B, H] = [12, 2, 6] h
+            public const int mid_out = 1356, mid_out_len = 120; // [T, B, 5] relu(W x + b) per step
+            public const int rnn_l0_h0 = 1476, rnn_l0_h0_len = 14; // [B, H] = [2, 7] h before the first step (zeros, or the carried state)
+            public const int rnn_l0_gates = 1490, rnn_l0_gates_len = 168; // [T, B, 1H] = [12, 2, 7] gates h
+            public const int rnn_l0_out = 1658, rnn_l0_out_len = 168; // [T, B, H] = [12, 2, 7] h
+            public const int top_l0_h0 = 1826, top_l0_h0_len = 18; // [B, H] = [2, 9] h before the first step (zeros, or the carried state)
+            public const int top_l0_c0 = 1844, top_l0_c0_len = 18; // [B, H] = [2, 9] c before the first step
+            public const int top_l0_gates = 1862, top_l0_gates_len = 864; // [T, B, 4H] = [12, 2, 36] gates i, f, g, o
+            public const int top_l0_c = 2726, top_l0_c_len = 216; // [T, B, H] = [12, 2, 9] cell state c
+            public const int top_l0_out = 2942, top_l0_out_len = 216; // [T, B, H] = [12, 2, 9] h
+            public const int tags_out = 3158, tags_out_len = 72; // [T, B, 3] sigmoid(W x + b) per step
         }
 
         /// <summary>Offsets of the streaming state (S) and of the streaming scratch (Q).</summary>
@@ -132,8 +138,8 @@ static partial class Outer
 
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _work = new float[3186];
-        private readonly float[] _dwork = new float[3186]; // gradients of the activations, same layout as _work
+        private readonly float[] _work = new float[3230];
+        private readonly float[] _dwork = new float[3230]; // gradients of the activations, same layout as _work
         private readonly float[] _state = new float[62];
         private readonly float[] _stepWork = new float[202];
 
@@ -278,6 +284,7 @@ static partial class Outer
             for (int b = 0; b < BatchSize; b++)
                 for (int t = 0; t < Steps; t++)
                     y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));
+            if (CarryState) CarryFinalState();
         }
 
         private static void CheckLength(int actual, int expected, string name)
@@ -322,27 +329,27 @@ static partial class Outer
                 global::RnnGen.Kernels.Blas.SetRows(gates, 18, T * B, bih);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.emb_out, A.emb_out_len), 8, wih, gates, 18, T * B, 18, 8);
                 var hs = a.Slice(A.enc_l0_out, A.enc_l0_out_len); // [T, B, 6]
-                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 12);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.enc_l0_h0, A.enc_l0_h0_len); // [B, 6]
                 var ghs = a.Slice(A.enc_l0_gh, A.enc_l0_gh_len); // [T, B, 18]
                 var rhs = a.Slice(A.enc_l0_rh, A.enc_l0_rh_len); // [T, B, 6]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, tp = t - 1; // tp: the step before
                     var g = gates.Slice(t * B * 18, B * 18);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? zeros : hs.Slice(tp * B * 6, (B - 1) * 6 + 6);
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 6, (B - 1) * 6 + 6); // h[t-1], [B, 6]
                     const int ldh = 6; // row stride of hp
                     // gh_rz = W_hr,hz h[t-1] + b_hr,hz   [12 x 6]·[6] -> [12]
                     var gh = ghs.Slice(t * B * 18, B * 18);
                     var rh = rhs.Slice(t * B * 6, B * 6);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 18, B, bhh.Slice(0, 12));
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh.Slice(0, 72), gh, 18, B, 12, 6);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh.Slice(0, 72), gh, 18, B, 12, 6);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
                         global::RnnGen.Kernels.Cells.GruResetBeforeGates(g.Slice(b * 18, 18), gh.Slice(b * 18, 12), hp.Slice(b * ldh, 6), rh.Slice(b * 6, 6));
                     // gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [6 x 6]·[6] -> [6]
                     var ghn = gh.Slice(12);
                     global::RnnGen.Kernels.Blas.SetRows(ghn, 18, B, bhh.Slice(12, 6));
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulTransposedAdd(rh, 6, whh.Slice(72, 36), ghn, 18, B, 6, 6);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(rh, 6, whh.Slice(72, 36), ghn, 18, B, 6, 6);
                     // n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
                         global::RnnGen.Kernels.Cells.GruResetBeforeFinish(g.Slice(b * 18, 18), ghn.Slice(b * 18, 6), hp.Slice(b * ldh, 6), hs.Slice((t * B + b) * 6, 6));
@@ -370,15 +377,15 @@ static partial class Outer
                 global::RnnGen.Kernels.Blas.SetRows(gates, 7, T * B, bih, bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.mid_out, A.mid_out_len), 5, wih, gates, 7, T * B, 7, 5);
                 var hs = a.Slice(A.rnn_l0_out, A.rnn_l0_out_len); // [T, B, 7]
-                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 14);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.rnn_l0_h0, A.rnn_l0_h0_len); // [B, 7]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, tp = t - 1; // tp: the step before
                     var g = gates.Slice(t * B * 7, B * 7);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? zeros : hs.Slice(tp * B * 7, (B - 1) * 7 + 7);
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 7, (B - 1) * 7 + 7); // h[t-1], [B, 7]
                     const int ldh = 7; // row stride of hp
                     // pre += W_hh h[t-1]   [7 x 7]·[7] -> [7]
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 7, B, 7, 7);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 7, B, 7, 7);
                     // h = relu(pre)
                     for (int b = 0; b < B; b++)
                         global::RnnGen.Kernels.Cells.RnnReluForward(g.Slice(b * 7, 7), hs.Slice((t * B + b) * 7, 7));
@@ -397,20 +404,21 @@ static partial class Outer
                 global::RnnGen.Kernels.Blas.SetRows(gates, 36, T * B, bih, bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, wih, gates, 36, T * B, 36, 6);
                 var hs = a.Slice(A.top_l0_out, A.top_l0_out_len); // [T, B, 9]
-                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 18);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.top_l0_h0, A.top_l0_h0_len); // [B, 9]
                 var cs = a.Slice(A.top_l0_c, A.top_l0_c_len); // [T, B, 9]
+                global::System.ReadOnlySpan<float> c0 = a.Slice(A.top_l0_c0, A.top_l0_c0_len); // [B, 9]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, tp = t - 1; // tp: the step before
                     var g = gates.Slice(t * B * 36, B * 36);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? zeros : hs.Slice(tp * B * 9, (B - 1) * 9 + 9);
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 9, (B - 1) * 9 + 9); // h[t-1], [B, 9]
                     const int ldh = 9; // row stride of hp
                     // gates += W_hh h[t-1]   [36 x 9]·[9] -> [36]
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 36, B, 36, 9);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 36, B, 36, 9);
                     // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                     for (int b = 0; b < B; b++)
                     {
-                        global::System.ReadOnlySpan<float> cp = s == 0 ? zeros.Slice(0, 9) : cs.Slice((tp * B + b) * 9, 9);
+                        global::System.ReadOnlySpan<float> cp = s == 0 ? c0.Slice(b * 9, 9) : cs.Slice((tp * B + b) * 9, 9);
                         global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 36, 36), cp, cs.Slice((t * B + b) * 9, 9), hs.Slice((t * B + b) * 9, 9));
                     }
                 }
@@ -458,6 +466,7 @@ static partial class Outer
             global::System.Array.Clear(_gradients, 0, _gradients.Length);
             float loss = Loss(targets);
             Backward(input, wantInputGradients);
+            if (CarryState) CarryFinalState();
             return loss;
         }
 
@@ -531,31 +540,39 @@ static partial class Outer
                 var hs = a.Slice(A.top_l0_out, A.top_l0_out_len);
                 var dhs = d.Slice(A.top_l0_out, A.top_l0_out_len); // dL/dh, complete for step t when t is reached
                 var whh = p.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.top_l0_h0, A.top_l0_h0_len);
+                var dh0 = d.Slice(A.top_l0_h0, A.top_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
                 var cs = a.Slice(A.top_l0_c, A.top_l0_c_len);
                 var dcs = d.Slice(A.top_l0_c, A.top_l0_c_len);
-                global::System.ReadOnlySpan<float> zeros = a.Slice(A.zeros, 9);
+                global::System.ReadOnlySpan<float> c0 = a.Slice(A.top_l0_c0, A.top_l0_c0_len);
+                var dc0 = d.Slice(A.top_l0_c0, A.top_l0_c0_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = s, tp = t - 1;
                     var dg = dgates.Slice(t * B * 36, B * 36);
+                    // h[t-1] and its gradient rows: the output sequence (stride 9), or the initial state (stride 9) before the first step
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 9, (B - 1) * 9 + 9);
+                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 9, (B - 1) * 9 + 9);
+                    const int ldh = 9;
                     for (int b = 0; b < B; b++)
                     {
-                        int row = t * B + b, prev = tp * B + b;
+                        int row = t * B + b;
                         var dh = dhs.Slice(row * 9, 9);
-                        var dhPrev = s > 0 ? dhs.Slice(prev * 9, 9) : default;
                         // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
-                        global::System.ReadOnlySpan<float> cPrev = s > 0 ? cs.Slice(prev * 9, 9) : zeros;
-                        global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 36, 36), cPrev, cs.Slice(row * 9, 9), dh, dcs.Slice(row * 9, 9), s > 0 ? dcs.Slice(prev * 9, 9) : default, dg.Slice(b * 36, 36));
+                        global::System.ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * 9, 9) : cs.Slice((tp * B + b) * 9, 9);
+                        var dcPrev = s == 0 ? dc0.Slice(b * 9, 9) : dcs.Slice((tp * B + b) * 9, 9);
+                        global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 36, 36), cPrev, cs.Slice(row * 9, 9), dh, dcs.Slice(row * 9, 9), dcPrev, dg.Slice(b * 36, 36));
                     }
                     // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dg, 36, whh, dhs.Slice(tp * B * 9, (B - 1) * 9 + 9), 9, B, 36, 9);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 36, whh, dhp, ldh, B, 36, 9);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 36, a.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, g.Slice(P.top_weight_ih_l0, P.top_weight_ih_l0_len), T * B, 36, 6);
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 36, T * B, g.Slice(P.top_bias_ih_l0, P.top_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 36, T * B, g.Slice(P.top_bias_hh_l0, P.top_bias_hh_l0_len));
-                // dW_hh += dgates[t]ᵀ h[t-1] over the steps that have a predecessor
+                // dW_hh += dgates[t]ᵀ h[t-1]
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 36, (T - 1) * B * 36), 36, hs.Slice(0, (T - 1) * B * 9), 9, g.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len), (T - 1) * B, 36, 9);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(0, B * 36), 36, h0, 9, g.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len), B, 36, 9);
                 // dx += dgates W_ih
                 global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 36, p.Slice(P.top_weight_ih_l0, P.top_weight_ih_l0_len), d.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, T * B, 36, 6);
             }
@@ -568,27 +585,33 @@ static partial class Outer
                 var hs = a.Slice(A.rnn_l0_out, A.rnn_l0_out_len);
                 var dhs = d.Slice(A.rnn_l0_out, A.rnn_l0_out_len); // dL/dh, complete for step t when t is reached
                 var whh = p.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.rnn_l0_h0, A.rnn_l0_h0_len);
+                var dh0 = d.Slice(A.rnn_l0_h0, A.rnn_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = s, tp = t - 1;
                     var dg = dgates.Slice(t * B * 7, B * 7);
+                    // h[t-1] and its gradient rows: the output sequence (stride 7), or the initial state (stride 7) before the first step
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 7, (B - 1) * 7 + 7);
+                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 7, (B - 1) * 7 + 7);
+                    const int ldh = 7;
                     for (int b = 0; b < B; b++)
                     {
-                        int row = t * B + b, prev = tp * B + b;
+                        int row = t * B + b;
                         var dh = dhs.Slice(row * 7, 7);
-                        var dhPrev = s > 0 ? dhs.Slice(prev * 7, 7) : default;
                         // forward: h = relu(pre)
                         global::RnnGen.Kernels.Cells.RnnReluBackward(hs.Slice(row * 7, 7), dh, dg.Slice(b * 7, 7));
                     }
                     // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
-                    if (s > 0) global::RnnGen.Kernels.Blas.MatMulAdd(dg, 7, whh, dhs.Slice(tp * B * 7, (B - 1) * 7 + 7), 7, B, 7, 7);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 7, whh, dhp, ldh, B, 7, 7);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 7, a.Slice(A.mid_out, A.mid_out_len), 5, g.Slice(P.rnn_weight_ih_l0, P.rnn_weight_ih_l0_len), T * B, 7, 5);
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 7, T * B, g.Slice(P.rnn_bias_ih_l0, P.rnn_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 7, T * B, g.Slice(P.rnn_bias_hh_l0, P.rnn_bias_hh_l0_len));
-                // dW_hh += dgates[t]ᵀ h[t-1] over the steps that have a predecessor
+                // dW_hh += dgates[t]ᵀ h[t-1]
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 7, (T - 1) * B * 7), 7, hs.Slice(0, (T - 1) * B * 7), 7, g.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len), (T - 1) * B, 7, 7);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(0, B * 7), 7, h0, 7, g.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len), B, 7, 7);
                 // dx += dgates W_ih
                 global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 7, p.Slice(P.rnn_weight_ih_l0, P.rnn_weight_ih_l0_len), d.Slice(A.mid_out, A.mid_out_len), 5, T * B, 7, 5);
             }
@@ -612,6 +635,8 @@ static partial class Outer
                 var hs = a.Slice(A.enc_l0_out, A.enc_l0_out_len);
                 var dhs = d.Slice(A.enc_l0_out, A.enc_l0_out_len); // dL/dh, complete for step t when t is reached
                 var whh = p.Slice(P.enc_weight_hh_l0, P.enc_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(A.enc_l0_h0, A.enc_l0_h0_len);
+                var dh0 = d.Slice(A.enc_l0_h0, A.enc_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
                 var ghs = a.Slice(A.enc_l0_gh, A.enc_l0_gh_len);
                 var dghs = d.Slice(A.enc_l0_gh, A.enc_l0_gh_len);
                 var rhs = a.Slice(A.enc_l0_rh, A.enc_l0_rh_len);
@@ -620,26 +645,25 @@ static partial class Outer
                 {
                     int t = s, tp = t - 1;
                     var dg = dgates.Slice(t * B * 18, B * 18);
+                    // h[t-1] and its gradient rows: the output sequence (stride 6), or the initial state (stride 6) before the first step
+                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 6, (B - 1) * 6 + 6);
+                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 6, (B - 1) * 6 + 6);
+                    const int ldh = 6;
                     for (int b = 0; b < B; b++)
                     {
-                        int row = t * B + b, prev = tp * B + b;
+                        int row = t * B + b;
                         var dh = dhs.Slice(row * 6, 6);
-                        var dhPrev = s > 0 ? dhs.Slice(prev * 6, 6) : default;
                         // forward: n = tanh(gx_n + W_hn (r ⊙ h[t-1]) + b_hn); h = (1 − z) ⊙ n + z ⊙ h[t-1]
-                        global::System.ReadOnlySpan<float> hPrev = s > 0 ? hs.Slice(prev * 6, 6) : default;
-                        global::RnnGen.Kernels.Cells.GruResetBeforeBackward(gates.Slice(row * 18, 18), hPrev, dh, dg.Slice(b * 18, 18), dghs.Slice(row * 18, 18), dhPrev);
+                        global::RnnGen.Kernels.Cells.GruResetBeforeBackward(gates.Slice(row * 18, 18), hp.Slice(b * ldh, 6), dh, dg.Slice(b * 18, 18), dghs.Slice(row * 18, 18), dhp.Slice(b * ldh, 6));
                     }
-                    if (s > 0)
-                    {
-                        var dgh = dghs.Slice(t * B * 18, B * 18);
-                        var drh = drhs.Slice(t * B * 6, B * 6);
-                        // forward: gh_n = W_hn (r ⊙ h[t-1]) + b_hn   =>   d(r ⊙ h[t-1]) = dgh_n W_hn
-                        global::RnnGen.Kernels.Blas.MatMulAdd(dgh.Slice(12), 18, whh.Slice(72, 36), drh, 6, B, 6, 6);
-                        for (int b = 0; b < B; b++)
-                            global::RnnGen.Kernels.Cells.GruResetBeforeBackwardReset(gates.Slice((t * B + b) * 18, 18), hs.Slice((tp * B + b) * 6, 6), drh.Slice(b * 6, 6), dg.Slice(b * 18, 18), dgh.Slice(b * 18, 18), dhs.Slice((tp * B + b) * 6, 6));
-                        // forward: gh_rz = W_h(rz) h[t-1] + b_h(rz)   =>   dh[t-1] += dgh_rz W_h(rz)
-                        global::RnnGen.Kernels.Blas.MatMulAdd(dgh, 18, whh.Slice(0, 72), dhs.Slice(tp * B * 6, (B - 1) * 6 + 6), 6, B, 12, 6);
-                    }
+                    var dgh = dghs.Slice(t * B * 18, B * 18);
+                    var drh = drhs.Slice(t * B * 6, B * 6);
+                    // forward: gh_n = W_hn (r ⊙ h[t-1]) + b_hn   =>   d(r ⊙ h[t-1]) = dgh_n W_hn
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dgh.Slice(12), 18, whh.Slice(72, 36), drh, 6, B, 6, 6);
+                    for (int b = 0; b < B; b++)
+                        global::RnnGen.Kernels.Cells.GruResetBeforeBackwardReset(gates.Slice((t * B + b) * 18, 18), hp.Slice(b * ldh, 6), drh.Slice(b * 6, 6), dg.Slice(b * 18, 18), dgh.Slice(b * 18, 18), dhp.Slice(b * ldh, 6));
+                    // forward: gh_rz = W_h(rz) h[t-1] + b_h(rz)   =>   dh[t-1] += dgh_rz W_h(rz)
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dgh, 18, whh.Slice(0, 72), dhp, ldh, B, 12, 6);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 18, a.Slice(A.emb_out, A.emb_out_len), 8, g.Slice(P.enc_weight_ih_l0, P.enc_weight_ih_l0_len), T * B, 18, 8);
@@ -647,6 +671,7 @@ static partial class Outer
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 18, T * B, g.Slice(P.enc_bias_hh_l0, P.enc_bias_hh_l0_len));
                 // dW_h(rz) += dgh_rz[t]ᵀ h[t-1]; dW_hn += dgh_n[t]ᵀ (r ⊙ h[t-1])
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(B * 18, (T - 1) * B * 18), 18, hs.Slice(0, (T - 1) * B * 6), 6, g.Slice(P.enc_weight_hh_l0, 72), (T - 1) * B, 12, 6);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, B * 18), 18, h0, 6, g.Slice(P.enc_weight_hh_l0, 72), B, 12, 6);
                 global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(12), 18, rhs, 6, g.Slice(P.enc_weight_hh_l0 + 72, 36), T * B, 6, 6);
                 // dx += dgates W_ih
                 global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 18, p.Slice(P.enc_weight_ih_l0, P.enc_weight_ih_l0_len), d.Slice(A.emb_out, A.emb_out_len), 8, T * B, 18, 8);
@@ -757,8 +782,54 @@ static partial class Outer
             q.Slice(Q.tags_out_2, Q.tags_out_2_len).CopyTo(y);
         }
 
-        /// <summary>Zeroes the streaming state, so that the next <see cref="Step"/> starts a new sequence.</summary>
-        public void ResetState() => global::System.Array.Clear(_state, 0, _state.Length);
+        /// <summary>
+        /// When true, <c>Predict</c>, <c>ComputeGradients</c> and <c>TrainStep</c> start each sequence from the final state of the
+        /// previous call instead of zeros, so a long stream can be processed (and trained, with truncated back-propagation
+        /// through time: no gradient flows across calls) chunk by chunk. <see cref="ResetState"/> zeroes the carried state.
+        /// </summary>
+        public bool CarryState
+        {
+            get => _carryState;
+            set
+            {
+                _carryState = value;
+                if (!value) ClearCarriedState(); // without carrying, every call starts from zeros
+            }
+        }
+
+        private bool _carryState;
+
+        /// <summary>Copies every recurrent layer's final state into its initial state, for the next call.</summary>
+        private void CarryFinalState()
+        {
+            global::System.Span<float> a = _work;
+            const int T = Steps, B = BatchSize;
+            // enc_l0: h after its last step (t = T-1)
+            for (int b = 0; b < B; b++)
+                a.Slice(A.enc_l0_out + ((T - 1) * B + b) * 6, 6).CopyTo(a.Slice(A.enc_l0_h0 + b * 6, 6));
+            // rnn_l0: h after its last step (t = T-1)
+            for (int b = 0; b < B; b++)
+                a.Slice(A.rnn_l0_out + ((T - 1) * B + b) * 7, 7).CopyTo(a.Slice(A.rnn_l0_h0 + b * 7, 7));
+            // top_l0: h and c after its last step (t = T-1)
+            for (int b = 0; b < B; b++)
+                a.Slice(A.top_l0_out + ((T - 1) * B + b) * 9, 9).CopyTo(a.Slice(A.top_l0_h0 + b * 9, 9));
+            a.Slice(A.top_l0_c + (T - 1) * B * 9, B * 9).CopyTo(a.Slice(A.top_l0_c0, A.top_l0_c0_len));
+        }
+
+        /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call starts a new sequence.</summary>
+        public void ResetState()
+        {
+            global::System.Array.Clear(_state, 0, _state.Length);
+            ClearCarriedState();
+        }
+
+        private void ClearCarriedState()
+        {
+            global::System.Array.Clear(_work, A.enc_l0_h0, A.enc_l0_h0_len);
+            global::System.Array.Clear(_work, A.rnn_l0_h0, A.rnn_l0_h0_len);
+            global::System.Array.Clear(_work, A.top_l0_h0, A.top_l0_h0_len);
+            global::System.Array.Clear(_work, A.top_l0_c0, A.top_l0_c0_len);
+        }
 
         /// <summary>
         /// Loads every parameter from a safetensors file (F32, PyTorch state_dict keys and shapes).
