@@ -46,6 +46,16 @@ namespace RnnGen.Training;
 /// resumes with other masks than an uninterrupted run would have drawn. Bit-exact resumption holds
 /// for models without dropout.
 /// </para>
+/// <para>
+/// Stateful models (<c>CarryState = true</c>, truncated back-propagation through time): batch s is
+/// made of examples s·B … s·B + B − 1, so lay the data out so that example s·B + b continues example
+/// (s − 1)·B + b, and train with <see cref="TrainerOptions.Shuffle"/> off (required) and preferably
+/// <see cref="PartialBatchMode.Drop"/>. The trainer resets the carried state at the start of each
+/// epoch, after a skipped step, and around validation, which then runs the whole validation batches
+/// in order from a reset state (a final partial batch is left out). The carried state is not part of
+/// a checkpoint: a run resumed in the middle of an epoch starts that epoch's remaining batches from
+/// a zero state.
+/// </para>
 /// <para>Instances are not thread-safe; the model and the optimizer must not be used elsewhere during <see cref="Fit"/>.</para>
 /// </remarks>
 public sealed class Trainer<TInput, TTarget>
@@ -145,6 +155,12 @@ public sealed class Trainer<TInput, TTarget>
         {
             throw new ArgumentException(
                 $"The training set has {training.Count} examples, fewer than one batch of {batch}; with PartialBatchMode.Drop no step could be taken.", nameof(training));
+        }
+
+        if (_model.CarryState && options.Shuffle)
+        {
+            throw new InvalidOperationException(
+                "The model carries its state from one call to the next (CarryState = true), so consecutive batches must continue each other's sequences: set TrainerOptions.Shuffle = false.");
         }
 
         AccuracyMetric accuracy = ResolveAccuracy(options.Accuracy);
@@ -311,6 +327,11 @@ public sealed class Trainer<TInput, TTarget>
     private bool EvaluateCore(SequenceDataset<TInput, TTarget> data, int batch, AccuracyMetric accuracy, Buffers buffers, CancellationToken cancellationToken, out EvaluationResult result)
     {
         result = default;
+        if (_model.CarryState)
+        {
+            return EvaluateCarried(data, batch, accuracy, buffers, cancellationToken, out result);
+        }
+
         int count = data.Count;
         double lossSum = 0;
         long correct = 0, measured = 0;
@@ -370,6 +391,62 @@ public sealed class Trainer<TInput, TTarget>
             lossSum / count,
             accuracy == AccuracyMetric.None || measured == 0 ? null : (double)correct / measured,
             count);
+        return true;
+    }
+
+    /// <summary>
+    /// Evaluation of a model that carries its state: the batches are consecutive chunks, so the loss
+    /// pass and the accuracy pass each start from a reset state and go through the whole batches in
+    /// order; a final partial batch is left out. The state is reset afterwards.
+    /// </summary>
+    private bool EvaluateCarried(SequenceDataset<TInput, TTarget> data, int batch, AccuracyMetric accuracy, Buffers buffers, CancellationToken cancellationToken, out EvaluationResult result)
+    {
+        result = default;
+        int full = data.Count / batch;
+        if (full == 0)
+        {
+            throw new ArgumentException(
+                $"The model carries its state (CarryState = true), so it is evaluated on whole batches only, but the {data.Count} examples do not fill one batch of {batch}.", nameof(data));
+        }
+
+        double lossSum = 0;
+        long correct = 0, measured = 0;
+        try
+        {
+            for (int pass = 0; pass < (accuracy == AccuracyMetric.None ? 1 : 2); pass++)
+            {
+                _model.ResetState();
+                for (int b = 0; b < full; b++)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return false;
+                    }
+
+                    for (int i = 0; i < batch; i++)
+                    {
+                        CopyExample(data, (b * batch) + i, buffers, i);
+                    }
+
+                    if (pass == 0)
+                    {
+                        lossSum += (double)_model.ComputeGradients(buffers.Input, buffers.Target) * batch;
+                    }
+                    else
+                    {
+                        _model.Predict(buffers.Input, buffers.Output);
+                        Score(accuracy, buffers, batch, ref correct, ref measured);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _model.ResetState();
+        }
+
+        int count = full * batch;
+        result = new EvaluationResult(lossSum / count, accuracy == AccuracyMetric.None || measured == 0 ? null : (double)correct / measured, count);
         return true;
     }
 
@@ -507,6 +584,11 @@ public sealed class Trainer<TInput, TTarget>
             while (s.Epoch < _options.Epochs)
             {
                 Trainer.EpochOrder(_order, s.Seed, s.Epoch, s.Shuffle);
+                if (s.Step == 0 && model.CarryState)
+                {
+                    model.ResetState(); // each epoch reads the streams from their start
+                }
+
                 while (s.Step < s.StepsPerEpoch)
                 {
                     if (cancellationToken.IsCancellationRequested)
@@ -537,6 +619,10 @@ public sealed class Trainer<TInput, TTarget>
                         s.EpochSkipped++;
                         s.SkippedSteps++;
                         s.ConsecutiveNonFinite++;
+                        if (model.CarryState)
+                        {
+                            model.ResetState(); // the carried state may hold the non-finite values
+                        }
                     }
 
                     ReportStep();

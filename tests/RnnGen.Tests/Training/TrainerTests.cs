@@ -430,3 +430,70 @@ public sealed class TrainerAllocationTests
         Assert.True(many - few <= orderArrays + 256, $"{few} bytes for 15 steps, {many} bytes for 300 steps");
     }
 }
+
+/// <summary>Stateful models (CarryState): consecutive batches, state reset at epoch starts and around validation.</summary>
+public sealed class StatefulTrainerTests
+{
+    [Fact]
+    public void A_carried_state_run_equals_a_hand_written_loop_with_resets_at_epoch_starts()
+    {
+        var data = TrainingData.Tokens(10, seed: 3); // B = 2: 5 batches; example 2s + b continues example 2(s-1) + b
+        var options = new TrainerOptions { Epochs = 3, Shuffle = false, PartialBatch = PartialBatchMode.Drop };
+        var model = new TokenTagger { CarryState = true };
+        new Trainer<int, int>(model, new Adam(0.02f), options).Fit(data);
+
+        var manual = new TokenTagger { CarryState = true };
+        var optimizer = new Adam(0.02f);
+        var x = new int[TokenTagger.InputLength];
+        var y = new int[TokenTagger.TargetLength];
+        for (int epoch = 0; epoch < 3; epoch++)
+        {
+            manual.ResetState();
+            for (int s = 0; s < 5; s++)
+            {
+                for (int b = 0; b < 2; b++)
+                {
+                    data.GetInput((2 * s) + b).CopyTo(x.AsSpan(b * TokenTagger.Steps));
+                    data.GetTarget((2 * s) + b).CopyTo(y.AsSpan(b * TokenTagger.Steps));
+                }
+
+                manual.TrainStep(x, y, optimizer);
+            }
+        }
+
+        Assert.Equal(manual.Parameters.ToArray(), model.Parameters.ToArray());
+        Assert.True(model.CarryState);
+    }
+
+    [Fact]
+    public void Carried_state_requires_ordered_batches_and_validates_whole_batches_in_order()
+    {
+        var data = TrainingData.Tokens(9, seed: 3);
+        var model = new TokenTagger { CarryState = true };
+        Assert.Throws<InvalidOperationException>(() => Trainer.Fit(model, new Sgd(0.1f), data, options: new TrainerOptions { Epochs = 1 }));
+
+        var trainer = new Trainer<int, int>(model, new Sgd(0.1f), new TrainerOptions { Epochs = 1, Shuffle = false });
+        EvaluationResult carried = trainer.Evaluate(data);
+        Assert.Equal(8, carried.Count); // the ninth example does not fill a batch
+
+        // The same loss by hand: consecutive batches from a reset state.
+        var reference = new TokenTagger { CarryState = true };
+        var x = new int[TokenTagger.InputLength];
+        var y = new int[TokenTagger.TargetLength];
+        double sum = 0;
+        for (int s = 0; s < 4; s++)
+        {
+            for (int b = 0; b < 2; b++)
+            {
+                data.GetInput((2 * s) + b).CopyTo(x.AsSpan(b * TokenTagger.Steps));
+                data.GetTarget((2 * s) + b).CopyTo(y.AsSpan(b * TokenTagger.Steps));
+            }
+
+            sum += reference.ComputeGradients(x, y) * 2.0;
+        }
+
+        Assert.Equal(sum / 8, carried.Loss, 12);
+        Assert.Equal(carried, trainer.Evaluate(data)); // the state was reset around it
+        Assert.Throws<ArgumentException>(() => trainer.Evaluate(TrainingData.Tokens(1, seed: 1)));
+    }
+}
