@@ -15,7 +15,19 @@ public static class ModelEntryPoint
     /// <param name="className">The model's class name.</param>
     /// <param name="tokenInput">Whether <c>Predict</c> takes token ids (an embedding model).</param>
     /// <param name="perStepOutput">Whether the output is [B, T, Y] (ManyToMany) rather than [B, Y].</param>
-    public static string Source(string? @namespace, string className, bool tokenInput, bool perStepOutput)
+    public static string Source(string? @namespace, string className, bool tokenInput, bool perStepOutput) =>
+        Source(@namespace, className, tokenInput, perStepOutput, classTargets: null);
+
+    /// <summary>
+    /// The C# source of the entry class of model <paramref name="className"/>, with a
+    /// <c>ComputeGradients</c> entry when <paramref name="classTargets"/> is given.
+    /// </summary>
+    /// <param name="namespace">The model's namespace, or null for the global namespace.</param>
+    /// <param name="className">The model's class name.</param>
+    /// <param name="tokenInput">Whether <c>Predict</c> takes token ids (an embedding model).</param>
+    /// <param name="perStepOutput">Whether the output is [B, T, Y] (ManyToMany) rather than [B, Y].</param>
+    /// <param name="classTargets">Whether the targets are int class ids (cross-entropy) or float values; null: no training entry.</param>
+    public static string Source(string? @namespace, string className, bool tokenInput, bool perStepOutput, bool? classTargets)
     {
         string input = tokenInput ? "int" : "float";
         string length = perStepOutput ? "$M$.BatchSize * $M$.Steps * $M$.OutputSize" : "$M$.BatchSize * $M$.OutputSize";
@@ -83,6 +95,7 @@ public static class ModelEntryPoint
                     return Predict(m, input);
                 }
 
+            $TRAINING$
                 private static float[] Predict($M$ m, $INPUT$[] input)
                 {
                     var output = new float[$LENGTH$];
@@ -91,7 +104,32 @@ public static class ModelEntryPoint
                 }
             }
             """;
+        string training = classTargets is not bool classes ? "" : """
+                public static int TargetLength() => $M$.TargetLength;
+
+                public static float Gradients(int seed, $INPUT$[] input, $TARGET$[] targets, Dictionary<string, float[]> tensorsOut, Dictionary<string, float[]> gradientsOut, float[] inputGradientsOut, float[] bufferOut)
+                {
+                    var m = new $M$(seed);
+                    foreach (var name in $M$.ParameterNames)
+                    {
+                        tensorsOut[name] = m.Parameter(name).ToArray();
+                    }
+
+                    float loss = inputGradientsOut.Length == 0
+                        ? m.ComputeGradients(new ReadOnlySpan<$INPUT$>(input), new ReadOnlySpan<$TARGET$>(targets))
+                        : m.ComputeGradients(new ReadOnlySpan<$INPUT$>(input), new ReadOnlySpan<$TARGET$>(targets), new Span<float>(inputGradientsOut));
+                    foreach (var name in $M$.ParameterNames)
+                    {
+                        gradientsOut[name] = m.Gradient(name).ToArray();
+                    }
+
+                    m.Gradients.CopyTo(new Span<float>(bufferOut));
+                    return loss;
+                }
+
+            """.Replace("$TARGET$", classes ? "int" : "float", StringComparison.Ordinal);
         return text
+            .Replace("$TRAINING$", training, StringComparison.Ordinal)
             .Replace("$NAMESPACE$", @namespace is null ? "" : "namespace " + @namespace + ";", StringComparison.Ordinal)
             .Replace("$CLASS$_Entry", className + "_Entry", StringComparison.Ordinal)
             .Replace("$INPUT$", input, StringComparison.Ordinal)
@@ -133,6 +171,18 @@ public sealed class ModelEntry
     /// <summary>Predicts after writing each tensor of <paramref name="tensorsIn"/> through <c>Parameter(name)</c>.</summary>
     public float[] RunWithTensors(int seed, Dictionary<string, float[]> tensorsIn, Array input) =>
         (float[])assembly.InvokeStatic(typeName, nameof(RunWithTensors), seed, tensorsIn, input)!;
+
+    /// <summary><c>M.TargetLength</c> (entries built with training only).</summary>
+    public int TargetLength() => (int)assembly.InvokeStatic(typeName, nameof(TargetLength))!;
+
+    /// <summary>
+    /// <c>ComputeGradients</c> on <c>new M(seed)</c> (entries built with training only): fills
+    /// <paramref name="tensorsOut"/> with every <c>Parameter(name)</c> and <paramref name="gradientsOut"/>
+    /// with every <c>Gradient(name)</c>, copies <c>Gradients</c> into <paramref name="bufferOut"/>, and
+    /// asks for the input gradient when <paramref name="inputGradientsOut"/> is not empty. Returns the loss.
+    /// </summary>
+    public float Gradients(int seed, Array input, Array targets, Dictionary<string, float[]> tensorsOut, Dictionary<string, float[]> gradientsOut, float[] inputGradientsOut, float[] bufferOut) =>
+        (float)assembly.InvokeStatic(typeName, nameof(Gradients), seed, input, targets, tensorsOut, gradientsOut, inputGradientsOut, bufferOut)!;
 
     /// <summary>Predicts after writing the whole buffer through <c>Parameters</c>.</summary>
     public float[] RunWithBuffer(int seed, float[] parameters, Array input) =>

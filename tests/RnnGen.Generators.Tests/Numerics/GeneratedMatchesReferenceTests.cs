@@ -29,7 +29,10 @@ public sealed class GeneratedMatchesReferenceTests
 
     public GeneratedMatchesReferenceTests(ITestOutputHelper output) => this.output = output;
 
-    /// <summary>The sweep's models: a third get fresh U(-0.6, 0.6) weights, alternately by name and as one block.</summary>
+    /// <summary>
+    /// The sweep's models: a third get fresh U(-a, a) weights (a = <see cref="GeneratedModelChecker.ReplacementAmplitude"/>),
+    /// alternately by name and as one block.
+    /// </summary>
     public static IReadOnlyList<SweepModel> SweepModels(int batch) =>
         Enumerable.Range(batch * ModelsPerBatch, ModelsPerBatch)
             .Select(i => new SweepModel(
@@ -117,7 +120,7 @@ public sealed class GeneratedMatchesReferenceTests
     {
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{report.Models} models, {report.Elements} elements; compile {report.CompileTime.TotalSeconds:F1} s, run {report.RunTime.TotalSeconds:F1} s; largest relative error {report.LargestRelativeError:G3} at {report.LargestAt}; {report.Notes.Count} within float32 rounding only; largest by weights: {string.Join(", ", report.LargestByWeights.OrderBy(p => p.Key).Select(p => p.Key + " " + p.Value.ToString("G3", CultureInfo.InvariantCulture)))}"));
+            $"{report.Models} models, {report.Elements} elements; compile {report.CompileTime.TotalSeconds:F1} s, run {report.RunTime.TotalSeconds:F1} s; largest relative error {report.LargestRelativeError:G3} at {report.LargestAt}; float32 rounding alone (diagnostic) up to {report.LargestRounding:G3} at {report.LargestRoundingAt}, beyond 1e-5 in {report.Notes.Count} model(s); largest by weights: {string.Join(", ", report.LargestByWeights.OrderBy(p => p.Key).Select(p => p.Key + " " + p.Value.ToString("G3", CultureInfo.InvariantCulture)))}"));
         foreach (var note in report.Notes)
         {
             output.WriteLine(note);

@@ -14,9 +14,9 @@ public enum WeightSource
 {
     /// <summary>The model's own seeded initialization.</summary>
     Init,
-    /// <summary>U(-0.6, 0.6) values written tensor by tensor through <c>Parameter(name)</c>.</summary>
+    /// <summary>U(-a, a) values (a = <see cref="GeneratedModelChecker.ReplacementAmplitude"/>) written tensor by tensor through <c>Parameter(name)</c>.</summary>
     ByName,
-    /// <summary>U(-0.6, 0.6) values written as one block through <c>Parameters</c>.</summary>
+    /// <summary>U(-a, a) values (a = <see cref="GeneratedModelChecker.ReplacementAmplitude"/>) written as one block through <c>Parameters</c>.</summary>
     Buffer,
 }
 
@@ -45,8 +45,18 @@ public sealed class SweepReport
     /// <summary>The model and element of <see cref="LargestRelativeError"/>.</summary>
     public string LargestAt { get; set; } = "";
 
-    /// <summary>Models beyond <see cref="GeneratedModelChecker.Tolerance"/> but within their float32 rounding bound.</summary>
+    /// <summary>
+    /// Diagnostics only, never a reason to pass or fail: the models whose output float32 rounding
+    /// alone (the reference's own equations in sequential float arithmetic) moves by more than
+    /// <see cref="GeneratedModelChecker.Tolerance"/>.
+    /// </summary>
     public List<string> Notes { get; } = new();
+
+    /// <summary>Diagnostics only: the largest relative effect of float32 rounding alone on any model's output.</summary>
+    public double LargestRounding { get; set; }
+
+    /// <summary>The model of <see cref="LargestRounding"/>.</summary>
+    public string LargestRoundingAt { get; set; } = "";
 
     /// <summary>Models checked.</summary>
     public int Models { get; set; }
@@ -64,9 +74,13 @@ public sealed class SweepReport
 /// <summary>
 /// Compiles a batch of model declarations with the generator in one compilation (each with its
 /// entry class) and compares every model with <see cref="ReferenceModel"/>: parameter names and
-/// count, buffer order, and every output element within 1e-5 · max(1, |ref|) (or within
-/// <see cref="RoundingFactor"/> times what float32 rounding alone does to an ill-conditioned model).
+/// count, buffer order, and every output element within 1e-5 · max(1, |ref|), strictly.
 /// </summary>
+/// <remarks>
+/// The replacement weights are small enough (<see cref="ReplacementAmplitude"/>) to keep every
+/// sweep model well conditioned, so float32 arithmetic can meet 1e-5 everywhere. What float32
+/// rounding alone does to each model is still measured, and printed as a diagnostic only.
+/// </remarks>
 public static class GeneratedModelChecker
 {
     /// <summary>The namespace the sweep's models are declared in.</summary>
@@ -76,12 +90,11 @@ public static class GeneratedModelChecker
     public const double Tolerance = 1e-5;
 
     /// <summary>
-    /// A few models (deep ReLU or tanh stacks with large U(-0.6, 0.6) weights) are so
-    /// ill-conditioned that float32 rounding alone — the reference's own equations run in float —
-    /// moves their outputs by more than <see cref="Tolerance"/>. Those are allowed this many times
-    /// that measured rounding effect instead; a wrong formula moves outputs far more.
+    /// The amplitude a of the U(-a, a) replacement weights of <see cref="WeightSource.ByName"/> and
+    /// <see cref="WeightSource.Buffer"/>: larger than most initializations (U(±1/√H)), small enough
+    /// that no sweep model amplifies float32 rounding past <see cref="Tolerance"/>.
     /// </summary>
-    public const double RoundingFactor = 10;
+    public const double ReplacementAmplitude = 0.35;
 
     /// <summary>Generates, compiles, loads and checks <paramref name="models"/>.</summary>
     public static SweepReport Check(IReadOnlyList<SweepModel> models)
@@ -200,10 +213,10 @@ public static class GeneratedModelChecker
             return;
         }
 
-        // Weights: the model's init, or fresh U(-0.6, 0.6) values written by name or as one block.
+        // Weights: the model's init, or fresh U(-a, a) values written by name or as one block.
         if (model.Weights != WeightSource.Init)
         {
-            var fresh = names.ToDictionary(n => n, n => Enumerable.Range(0, tensors[n].Length).Select(_ => (float)((random.NextDouble() * 1.2) - 0.6)).ToArray(), StringComparer.Ordinal);
+            var fresh = names.ToDictionary(n => n, n => Enumerable.Range(0, tensors[n].Length).Select(_ => (float)(((random.NextDouble() * 2) - 1) * ReplacementAmplitude)).ToArray(), StringComparer.Ordinal);
             generated = model.Weights == WeightSource.ByName
                 ? entry.RunWithTensors(model.Seed, fresh, input)
                 : entry.RunWithBuffer(model.Seed, names.SelectMany(n => fresh[n]).ToArray(), input);
@@ -225,15 +238,19 @@ public static class GeneratedModelChecker
             return;
         }
 
-        // How far float32 rounding alone moves this model's output: the same equations in
-        // sequential float arithmetic, against the double oracle.
+        // Diagnostics only: how far float32 rounding alone moves this model's output (the same
+        // equations in sequential float arithmetic, against the double oracle).
         double rounding = 0;
         for (int i = 0; i < expected.Length; i++)
         {
             rounding = Math.Max(rounding, RelativeError(single[i], expected[i]));
         }
 
-        double allowed = Math.Max(Tolerance, RoundingFactor * rounding);
+        if (rounding > report.LargestRounding)
+        {
+            report.LargestRounding = rounding;
+            report.LargestRoundingAt = Header(model);
+        }
         int bad = 0;
         int first = -1;
         double worst = 0;
@@ -247,7 +264,7 @@ public static class GeneratedModelChecker
                 worstAt = i;
             }
 
-            if (error > allowed)
+            if (!(error <= Tolerance))
             {
                 bad++;
                 if (first < 0)
@@ -268,7 +285,7 @@ public static class GeneratedModelChecker
         string Describe(string verdict, int at)
         {
             var sb = new StringBuilder();
-            sb.Append(CultureInfo.InvariantCulture, $"{Header(model)}: {verdict} (worst relative error {worst:G3} at {Index(config, worstAt)}; float32 rounding alone moves the output by up to {rounding:G3}, bound {allowed:G3}).\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{Header(model)}: {verdict} (worst relative error {worst:G3} at {Index(config, worstAt)}; float32 rounding alone moves the output by up to {rounding:G3}).\n");
             sb.Append(CultureInfo.InvariantCulture, $"  at {Index(config, at)}: generated {generated[at]:R}, reference {expected[at]:R}, float32 reference {single[at]:R}\n");
             if (at != worstAt)
             {
@@ -283,9 +300,9 @@ public static class GeneratedModelChecker
         {
             report.Failures.Add(Describe($"{bad} of {expected.Length} output elements differ", first));
         }
-        else if (worst > Tolerance)
+        else if (rounding > Tolerance)
         {
-            report.Notes.Add(Describe("beyond 1e-5 but within float32 rounding of this ill-conditioned model", worstAt));
+            report.Notes.Add(Describe("within 1e-5, though float32 rounding alone moves the reference by more (diagnostic)", worstAt));
         }
     }
 

@@ -34,6 +34,7 @@ public static class AttributeTextParser
         int steps = 0;
         int batchSize = 1;
         var mode = SequenceMode.ManyToMany;
+        var loss = LossKind.Auto;
         bool sawModel = false;
         var layers = new List<LayerConfig>();
 
@@ -72,7 +73,8 @@ public static class AttributeTextParser
                             case "Steps": steps = Int(value); break;
                             case "BatchSize": batchSize = Int(value); break;
                             case "Mode": mode = Enum<SequenceMode>(value); break;
-                            case "Loss" or "OutputSteps": break;
+                            case "Loss": loss = Enum<LossKind>(value); break;
+                            case "OutputSteps": break;
                             default: throw new FormatException($"Unknown RnnModel property '{key}'.");
                         }
                     }
@@ -110,7 +112,7 @@ public static class AttributeTextParser
             throw new FormatException("No [RnnModel] attribute in the model text.");
         }
 
-        return new ModelConfig(inputSize is 0 ? null : inputSize, steps, batchSize, mode, layers);
+        return new ModelConfig(inputSize is 0 ? null : inputSize, steps, batchSize, mode, layers) { Loss = loss };
     }
 
     private static string SimpleName(NameSyntax name)

@@ -98,6 +98,31 @@ public sealed class ModelConfig
     /// <summary>The layers in declaration order.</summary>
     public IReadOnlyList<LayerConfig> Layers { get; }
 
+    /// <summary>The declared <c>Loss</c> (<see cref="LossKind.Auto"/> unless set).</summary>
+    public LossKind Loss { get; init; } = LossKind.Auto;
+
+    /// <summary>The activation of the head: the last layer's when it is a Dense, else null.</summary>
+    public Activation? HeadActivation => Layers.Count > 0 && Layers[^1] is DenseLayerConfig d ? d.Activation : null;
+
+    /// <summary>
+    /// The loss training uses: <see cref="Loss"/>, or for <see cref="LossKind.Auto"/> cross-entropy
+    /// after a Softmax head, binary cross-entropy after a Sigmoid head, mean squared error otherwise.
+    /// </summary>
+    public LossKind EffectiveLoss => Loss != LossKind.Auto
+        ? Loss
+        : HeadActivation switch
+        {
+            Activation.Softmax => LossKind.CrossEntropy,
+            Activation.Sigmoid => LossKind.BinaryCrossEntropy,
+            _ => LossKind.MeanSquaredError,
+        };
+
+    /// <summary>
+    /// Elements of the training targets: one class id per output row for cross-entropy
+    /// (B·T or B), otherwise one value per output element.
+    /// </summary>
+    public int TargetLength => EffectiveLoss == LossKind.CrossEntropy ? OutputLength / OutputSize : OutputLength;
+
     /// <summary>Whether the first layer is an embedding (the input is token ids).</summary>
     public bool UsesEmbedding => Layers.Count > 0 && Layers[0] is EmbeddingLayerConfig;
 
@@ -296,6 +321,16 @@ public sealed class ModelConfig
         {
             throw new NotSupportedException($"Mode {Mode} is not modelled by the reference yet.");
         }
+
+        if (Loss == LossKind.CrossEntropy && HeadActivation != Activation.Softmax)
+        {
+            throw new InvalidOperationException("Loss = CrossEntropy needs a Dense Softmax head.");
+        }
+
+        if (Loss == LossKind.BinaryCrossEntropy && HeadActivation != Activation.Sigmoid)
+        {
+            throw new InvalidOperationException("Loss = BinaryCrossEntropy needs a Dense Sigmoid head.");
+        }
     }
 
     /// <summary>The attribute lines, one per line, without the class declaration.</summary>
@@ -317,6 +352,11 @@ public sealed class ModelConfig
         if (Mode != SequenceMode.ManyToMany)
         {
             model.Add("Mode = SequenceMode." + Mode);
+        }
+
+        if (Loss != LossKind.Auto)
+        {
+            model.Add("Loss = LossKind." + Loss);
         }
 
         sb.Append("[RnnModel(").Append(string.Join(", ", model)).Append(")]\n");

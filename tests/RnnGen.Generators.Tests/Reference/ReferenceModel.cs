@@ -44,24 +44,7 @@ public static class ReferenceModel
             throw new ArgumentException("This model reads token ids: pass an int[] input.", nameof(input));
         }
 
-        config.Validate();
-        int x = config.InputSize!.Value;
-        Expect("input", config.BatchSize * config.Steps * x, input.Length);
-        var sequence = new double[config.BatchSize][][];
-        for (int b = 0; b < config.BatchSize; b++)
-        {
-            sequence[b] = new double[config.Steps][];
-            for (int t = 0; t < config.Steps; t++)
-            {
-                sequence[b][t] = new double[x];
-                for (int i = 0; i < x; i++)
-                {
-                    sequence[b][t][i] = input[((b * config.Steps) + t) * x + i];
-                }
-            }
-        }
-
-        return Run(config, tensor, Signal.Sequence(sequence, x), new Arithmetic(precision));
+        return Forward(config, Widen(tensor), input, new Arithmetic(precision), headLogits: false);
     }
 
     /// <summary>Runs an embedding model at the given precision; <paramref name="tokens"/> is [B, T].</summary>
@@ -75,32 +58,7 @@ public static class ReferenceModel
             throw new ArgumentException("This model reads float features: pass a float[] input.", nameof(tokens));
         }
 
-        config.Validate();
-        Expect("input", config.BatchSize * config.Steps, tokens.Length);
-        var embedding = (EmbeddingLayerConfig)config.Layers[0];
-        var weight = Fetch(tensor, embedding.Name + ".weight", embedding.VocabularySize * embedding.Dimension);
-        var sequence = new double[config.BatchSize][][];
-        for (int b = 0; b < config.BatchSize; b++)
-        {
-            sequence[b] = new double[config.Steps][];
-            for (int t = 0; t < config.Steps; t++)
-            {
-                int id = tokens[b * config.Steps + t];
-                if (id < 0 || id >= embedding.VocabularySize)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(tokens), $"Token id {id} at [{b}, {t}] is outside 0..{embedding.VocabularySize - 1}.");
-                }
-
-                sequence[b][t] = new double[embedding.Dimension];
-                for (int d = 0; d < embedding.Dimension; d++)
-                {
-                    sequence[b][t][d] = weight[id * embedding.Dimension + d];
-                }
-            }
-        }
-
-        // The embedding's output is layer 0's output; the remaining layers run from there.
-        return Run(config, tensor, Signal.Sequence(sequence, embedding.Dimension), new Arithmetic(precision), firstLayer: 1);
+        return Forward(config, Widen(tensor), tokens, new Arithmetic(precision), headLogits: false);
     }
 
     /// <summary>Runs a model on either input kind (float[] or int[]).</summary>
@@ -110,6 +68,190 @@ public static class ReferenceModel
         int[] i => Predict(config, tensor, i, precision),
         _ => throw new ArgumentException("The input must be float[] or int[].", nameof(input)),
     };
+
+    /// <summary>
+    /// Runs a model in double precision on double-precision tensors, so that a caller can perturb
+    /// parameters (or, with a <c>double[]</c> input, the input) by less than a float's spacing.
+    /// <paramref name="input"/> is float[] or double[] features [B, T, X], or int[] token ids [B, T].
+    /// </summary>
+    public static double[] Predict(ModelConfig config, Func<string, double[]> tensor, Array input)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(tensor);
+        return Forward(config, tensor, input, new Arithmetic(ReferencePrecision.Double), headLogits: false);
+    }
+
+    /// <summary>
+    /// The training loss of a model (see <see cref="Loss(ModelConfig, Func{string, double[]}, Array, Array, List{bool})"/>)
+    /// on its float32 tensors, computed in double precision.
+    /// </summary>
+    public static double Loss(ModelConfig config, Func<string, float[]> tensor, Array input, Array targets)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return Loss(config, Widen(tensor), input, targets);
+    }
+
+    /// <summary>
+    /// The training loss of a model in double precision, the mean over every target as PyTorch's
+    /// default reduction, for the model's <see cref="ModelConfig.EffectiveLoss"/>:
+    /// <list type="bullet">
+    /// <item>cross-entropy (<c>F.cross_entropy</c> on the Softmax head's logits z): per output row
+    /// logsumexp(z) − z[target], targets int[] class ids [B, T] (ManyToMany) or [B] (ManyToOne);</item>
+    /// <item>binary cross-entropy (<c>F.binary_cross_entropy</c> on p = σ(z) of the Sigmoid head):
+    /// per element −[t log p + (1 − t) log(1 − p)], targets float[] in [0, 1] shaped like the output;</item>
+    /// <item>mean squared error (<c>F.mse_loss</c> on the model's output, after any head activation):
+    /// per element (y − t)², targets float[] shaped like the output.</item>
+    /// </list>
+    /// </summary>
+    /// <param name="config">The model.</param>
+    /// <param name="tensor">Parameter tensors by <c>state_dict</c> key.</param>
+    /// <param name="input">float[] or double[] features [B, T, X], or int[] token ids [B, T].</param>
+    /// <param name="targets">int[] class ids (cross-entropy) or float[] values shaped like the output.</param>
+    /// <param name="reluSigns">When given, receives whether each ReLU's argument was positive, in
+    /// evaluation order: two runs cross a ReLU kink between them exactly when these differ.</param>
+    public static double Loss(ModelConfig config, Func<string, double[]> tensor, Array input, Array targets, List<bool>? reluSigns = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(targets);
+        var kind = config.EffectiveLoss;
+        bool logits = kind is LossKind.CrossEntropy or LossKind.BinaryCrossEntropy;
+        var output = Forward(config, tensor, input, new Arithmetic(ReferencePrecision.Double, reluSigns), headLogits: logits);
+        int y = config.OutputSize;
+        double sum = 0;
+        switch (kind)
+        {
+            case LossKind.CrossEntropy:
+            {
+                var classes = targets as int[] ?? throw new ArgumentException("Cross-entropy targets are int[] class ids.", nameof(targets));
+                int rows = output.Length / y;
+                Expect("targets", rows, classes.Length);
+                for (int r = 0; r < rows; r++)
+                {
+                    int target = classes[r];
+                    if (target < 0 || target >= y)
+                    {
+                        throw new ArgumentOutOfRangeException(nameof(targets), $"Target {target} at {r} is outside 0..{y - 1}.");
+                    }
+
+                    double max = double.NegativeInfinity;
+                    for (int j = 0; j < y; j++)
+                    {
+                        max = Math.Max(max, output[(r * y) + j]);
+                    }
+
+                    double total = 0;
+                    for (int j = 0; j < y; j++)
+                    {
+                        total += Math.Exp(output[(r * y) + j] - max);
+                    }
+
+                    sum += max + Math.Log(total) - output[(r * y) + target];
+                }
+
+                return sum / rows;
+            }
+
+            case LossKind.BinaryCrossEntropy:
+            {
+                var values = targets as float[] ?? throw new ArgumentException("Binary cross-entropy targets are float[].", nameof(targets));
+                Expect("targets", output.Length, values.Length);
+                for (int i = 0; i < output.Length; i++)
+                {
+                    // log σ(z) and log(1 − σ(z)) = log σ(−z), without forming σ(z) first.
+                    double t = values[i];
+                    sum -= (t * LogSigmoid(output[i])) + ((1 - t) * LogSigmoid(-output[i]));
+                }
+
+                return sum / output.Length;
+            }
+
+            case LossKind.MeanSquaredError:
+            {
+                var values = targets as float[] ?? throw new ArgumentException("Mean squared error targets are float[].", nameof(targets));
+                Expect("targets", output.Length, values.Length);
+                for (int i = 0; i < output.Length; i++)
+                {
+                    double d = output[i] - values[i];
+                    sum += d * d;
+                }
+
+                return sum / output.Length;
+            }
+
+            default:
+                throw new NotSupportedException($"Loss {kind}.");
+        }
+    }
+
+    /// <summary>log σ(x) = −log(1 + e^−x), accurate for large |x|.</summary>
+    public static double LogSigmoid(double x) => x >= 0 ? -Math.Log(1 + Math.Exp(-x)) : x - Math.Log(1 + Math.Exp(x));
+
+    /// <summary>Validates, embeds or reshapes the input and runs every layer.</summary>
+    private static double[] Forward(ModelConfig config, Func<string, double[]> tensor, Array input, Arithmetic fp, bool headLogits)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        config.Validate();
+        if (input is int[] tokens)
+        {
+            if (!config.UsesEmbedding)
+            {
+                throw new ArgumentException("This model reads float features, not token ids.", nameof(input));
+            }
+
+            Expect("input", config.BatchSize * config.Steps, tokens.Length);
+            var embedding = (EmbeddingLayerConfig)config.Layers[0];
+            var weight = Fetch(tensor, embedding.Name + ".weight", embedding.VocabularySize * embedding.Dimension);
+            var embedded = new double[config.BatchSize][][];
+            for (int b = 0; b < config.BatchSize; b++)
+            {
+                embedded[b] = new double[config.Steps][];
+                for (int t = 0; t < config.Steps; t++)
+                {
+                    int id = tokens[b * config.Steps + t];
+                    if (id < 0 || id >= embedding.VocabularySize)
+                    {
+                        throw new ArgumentOutOfRangeException(nameof(input), $"Token id {id} at [{b}, {t}] is outside 0..{embedding.VocabularySize - 1}.");
+                    }
+
+                    embedded[b][t] = new double[embedding.Dimension];
+                    for (int d = 0; d < embedding.Dimension; d++)
+                    {
+                        embedded[b][t][d] = weight[id * embedding.Dimension + d];
+                    }
+                }
+            }
+
+            // The embedding's output is layer 0's output; the remaining layers run from there.
+            return Run(config, tensor, Signal.Sequence(embedded, embedding.Dimension), fp, headLogits, firstLayer: 1);
+        }
+
+        if (config.UsesEmbedding)
+        {
+            throw new ArgumentException("This model reads token ids: pass an int[] input.", nameof(input));
+        }
+
+        double[] features = input switch
+        {
+            float[] f => Array.ConvertAll(f, v => (double)v),
+            double[] d => d,
+            _ => throw new ArgumentException("The input must be float[], double[] or int[].", nameof(input)),
+        };
+        int x = config.InputSize!.Value;
+        Expect("input", config.BatchSize * config.Steps * x, features.Length);
+        var sequence = new double[config.BatchSize][][];
+        for (int b = 0; b < config.BatchSize; b++)
+        {
+            sequence[b] = new double[config.Steps][];
+            for (int t = 0; t < config.Steps; t++)
+            {
+                sequence[b][t] = new double[x];
+                Array.Copy(features, ((b * config.Steps) + t) * x, sequence[b][t], 0, x);
+            }
+        }
+
+        return Run(config, tensor, Signal.Sequence(sequence, x), fp, headLogits);
+    }
 
     /// <summary>The output of one layer: a sequence [B][T][W] or one vector per batch row [B][W].</summary>
     private sealed class Signal
@@ -134,7 +276,11 @@ public static class ReferenceModel
         public static Signal Vector(double[][] vectors, int width) => new(null, vectors, width);
     }
 
-    private static double[] Run(ModelConfig config, Func<string, float[]> tensor, Signal modelInput, Arithmetic fp, int firstLayer = 0)
+    /// <summary>
+    /// Runs layers <paramref name="firstLayer"/>… and flattens the last one's output batch-first.
+    /// With <paramref name="headLogits"/>, a final Dense layer stops before its activation.
+    /// </summary>
+    private static double[] Run(ModelConfig config, Func<string, double[]> tensor, Signal modelInput, Arithmetic fp, bool headLogits, int firstLayer = 0)
     {
         int count = config.Layers.Count;
         var outputs = new Signal[count];
@@ -148,12 +294,18 @@ public static class ReferenceModel
         {
             int source = config.SourceIndex(i);
             var input = source < 0 ? modelInput : outputs[source];
-            outputs[i] = config.Layers[i] switch
+            var layer = config.Layers[i];
+            if (headLogits && i == count - 1 && layer is DenseLayerConfig head)
+            {
+                layer = head with { Activation = Activation.Identity };
+            }
+
+            outputs[i] = layer switch
             {
                 RecurrentLayerConfig r => RunRecurrent(r, tensor, input, fp, collapseToFinalState: i == collapse),
                 DenseLayerConfig d => RunDense(d, tensor, input, fp),
                 EmbeddingLayerConfig e => throw new InvalidOperationException($"Embedding '{e.Name}' must be the first layer."),
-                _ => throw new NotSupportedException(config.Layers[i].GetType().Name),
+                _ => throw new NotSupportedException(layer.GetType().Name),
             };
         }
 
@@ -190,7 +342,7 @@ public static class ReferenceModel
         return flat.ToArray();
     }
 
-    private static Signal RunRecurrent(RecurrentLayerConfig layer, Func<string, float[]> tensor, Signal input, Arithmetic fp, bool collapseToFinalState)
+    private static Signal RunRecurrent(RecurrentLayerConfig layer, Func<string, double[]> tensor, Signal input, Arithmetic fp, bool collapseToFinalState)
     {
         if (!input.IsSequence)
         {
@@ -231,7 +383,7 @@ public static class ReferenceModel
     }
 
     /// <summary>One direction of one stacked layer: the hidden state after every step, indexed by t.</summary>
-    private static double[][][] RunDirection(RecurrentLayerConfig layer, Func<string, float[]> tensor, int k, bool reverse, double[][][] input, int inWidth, Arithmetic fp)
+    private static double[][][] RunDirection(RecurrentLayerConfig layer, Func<string, double[]> tensor, int k, bool reverse, double[][][] input, int inWidth, Arithmetic fp)
     {
         int h = layer.Hidden;
         int rows = layer.Gates * h;
@@ -285,7 +437,7 @@ public static class ReferenceModel
                             next[j] = layer.Activation switch
                             {
                                 Activation.Tanh => fp.R(Math.Tanh(a)),
-                                Activation.Relu => Math.Max(0.0, a),
+                                Activation.Relu => fp.Relu(a),
                                 _ => throw new NotSupportedException($"SimpleRnn activation {layer.Activation}"),
                             };
                         }
@@ -353,7 +505,7 @@ public static class ReferenceModel
         return result;
     }
 
-    private static Signal RunDense(DenseLayerConfig layer, Func<string, float[]> tensor, Signal input, Arithmetic fp)
+    private static Signal RunDense(DenseLayerConfig layer, Func<string, double[]> tensor, Signal input, Arithmetic fp)
     {
         int inWidth = input.Width;
         var w = Fetch(tensor, layer.Name + ".weight", layer.Size * inWidth);
@@ -424,7 +576,7 @@ public static class ReferenceModel
             case Activation.Relu:
                 for (int i = 0; i < y.Length; i++)
                 {
-                    result[i] = Math.Max(0.0, y[i]);
+                    result[i] = fp.Relu(y[i]);
                 }
 
                 break;
@@ -471,10 +623,22 @@ public static class ReferenceModel
     private readonly struct Arithmetic
     {
         private readonly bool single;
+        private readonly List<bool>? reluSigns;
 
-        public Arithmetic(ReferencePrecision precision) => single = precision == ReferencePrecision.Single;
+        public Arithmetic(ReferencePrecision precision, List<bool>? reluSigns = null)
+        {
+            single = precision == ReferencePrecision.Single;
+            this.reluSigns = reluSigns;
+        }
 
         public double R(double x) => single ? (float)x : x;
+
+        /// <summary>max(0, x); records the sign of x when asked to.</summary>
+        public double Relu(double x)
+        {
+            reluSigns?.Add(x > 0);
+            return Math.Max(0.0, x);
+        }
 
         public double Sigmoid(double x) => R(ReferenceModel.Sigmoid(R(x)));
 
@@ -492,7 +656,7 @@ public static class ReferenceModel
         return result;
     }
 
-    private static double[] Fetch(Func<string, float[]> tensor, string name, int expectedLength)
+    private static double[] Fetch(Func<string, double[]> tensor, string name, int expectedLength)
     {
         var values = tensor(name) ?? throw new KeyNotFoundException($"No tensor '{name}'.");
         if (values.Length != expectedLength)
@@ -500,14 +664,15 @@ public static class ReferenceModel
             throw new ArgumentException($"Tensor '{name}' has {values.Length} elements; the model needs {expectedLength}.");
         }
 
-        var result = new double[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            result[i] = values[i];
-        }
-
-        return result;
+        return values;
     }
+
+    /// <summary>Float tensors widened to double on every fetch.</summary>
+    private static Func<string, double[]> Widen(Func<string, float[]> tensor) => name =>
+    {
+        var values = tensor(name) ?? throw new KeyNotFoundException($"No tensor '{name}'.");
+        return Array.ConvertAll(values, v => (double)v);
+    };
 
     private static void Expect(string what, int expected, int actual)
     {

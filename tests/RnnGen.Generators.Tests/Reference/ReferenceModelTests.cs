@@ -344,4 +344,107 @@ public sealed class ReferenceModelTests
         var error = Assert.Throws<ArgumentException>(() => ReferenceModel.Predict(config, Tensors(tensors), new float[2]));
         Assert.Contains("rnn.weight_hh_l0", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>A head-only model: 2 steps × 2 features in, one Dense(2) per step; logits z = W x + b.</summary>
+    private static (ModelConfig Config, Dictionary<string, float[]> Tensors, float[] Input, double[][] Logits) DenseOnly(Activation head, LossKind loss = LossKind.Auto)
+    {
+        var config = new ModelConfig(2, 2, 1, SequenceMode.ManyToMany, new LayerConfig[] { new DenseLayerConfig("fc", 2, head) }) { Loss = loss };
+        var tensors = new Dictionary<string, float[]>
+        {
+            ["fc.weight"] = new[] { 0.5f, -1f, 1.5f, 0.25f },
+            ["fc.bias"] = new[] { 0.125f, -0.5f },
+        };
+        var input = new[] { 1f, 2f, -1f, 0.5f };
+        var logits = new[]
+        {
+            new[] { (0.5 * 1) + (-1 * 2) + 0.125, (1.5 * 1) + (0.25 * 2) - 0.5 },
+            new[] { (0.5 * -1) + (-1 * 0.5) + 0.125, (1.5 * -1) + (0.25 * 0.5) - 0.5 },
+        };
+        return (config, tensors, input, logits);
+    }
+
+    [Fact]
+    public void CrossEntropyIsTheMeanOfLogSumExpMinusTheTargetLogit()
+    {
+        var (config, tensors, input, z) = DenseOnly(Activation.Softmax);
+        Assert.Equal(LossKind.CrossEntropy, config.EffectiveLoss);
+        Assert.Equal(2, config.TargetLength);
+        double expected = ((Math.Log(Math.Exp(z[0][0]) + Math.Exp(z[0][1])) - z[0][1]) + (Math.Log(Math.Exp(z[1][0]) + Math.Exp(z[1][1])) - z[1][0])) / 2;
+        Assert.Equal(expected, ReferenceModel.Loss(config, Tensors(tensors), input, new[] { 1, 0 }), 12);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReferenceModel.Loss(config, Tensors(tensors), input, new[] { 1, 2 }));
+        Assert.Throws<ArgumentException>(() => ReferenceModel.Loss(config, Tensors(tensors), input, new[] { 1f, 0f }));
+    }
+
+    [Fact]
+    public void BinaryCrossEntropyIsTheMeanOverEveryElement()
+    {
+        var (config, tensors, input, z) = DenseOnly(Activation.Sigmoid);
+        Assert.Equal(LossKind.BinaryCrossEntropy, config.EffectiveLoss);
+        Assert.Equal(4, config.TargetLength);
+        var t = new[] { 1f, 0f, 0.25f, 0.75f };
+        double expected = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            double p = S(z[i / 2][i % 2]);
+            expected -= (t[i] * Math.Log(p)) + ((1 - t[i]) * Math.Log(1 - p));
+        }
+
+        Assert.Equal(expected / 4, ReferenceModel.Loss(config, Tensors(tensors), input, t), 12);
+    }
+
+    [Fact]
+    public void MeanSquaredErrorReadsTheActivatedOutput()
+    {
+        var t = new[] { 0.5f, -0.25f, 1f, 0f };
+        foreach (var (head, loss) in new[] { (Activation.Identity, LossKind.Auto), (Activation.Tanh, LossKind.Auto), (Activation.Softmax, LossKind.MeanSquaredError), (Activation.Sigmoid, LossKind.MeanSquaredError) })
+        {
+            var (config, tensors, input, z) = DenseOnly(head, loss);
+            Assert.Equal(LossKind.MeanSquaredError, config.EffectiveLoss);
+            Assert.Equal(4, config.TargetLength);
+            double expected = 0;
+            for (int row = 0; row < 2; row++)
+            {
+                var y = ReferenceModel.Activate(head, z[row]);
+                for (int j = 0; j < 2; j++)
+                {
+                    expected += (y[j] - t[(row * 2) + j]) * (y[j] - t[(row * 2) + j]);
+                }
+            }
+
+            Assert.Equal(expected / 4, ReferenceModel.Loss(config, Tensors(tensors), input, t), 12);
+        }
+    }
+
+    [Fact]
+    public void ExplicitLossesNeedTheirHead()
+    {
+        Assert.Throws<InvalidOperationException>(() => DenseOnly(Activation.Sigmoid, LossKind.CrossEntropy).Config.Validate());
+        Assert.Throws<InvalidOperationException>(() => DenseOnly(Activation.Softmax, LossKind.BinaryCrossEntropy).Config.Validate());
+        var config = new ModelConfig(2, 3, 2, SequenceMode.ManyToOne, new LayerConfig[] { new RecurrentLayerConfig("r", CellKind.Gru, 2), new DenseLayerConfig("fc", 4, Activation.Softmax) });
+        Assert.Equal(2, config.TargetLength);
+        Assert.Contains("Loss = LossKind.MeanSquaredError", new ModelConfig(2, 3, 2, SequenceMode.ManyToOne, config.Layers) { Loss = LossKind.MeanSquaredError }.ToAttributeText(), StringComparison.Ordinal);
+        Assert.Equal(LossKind.MeanSquaredError, AttributeTextParser.Parse("[RnnModel(InputSize = 2, Steps = 3, Loss = LossKind.MeanSquaredError)] [Gru(2)] [Dense(4, Activation = Activation.Softmax)]").Loss);
+    }
+
+    [Fact]
+    public void FiniteDifferencesOfTheLossMatchAHandDerivative()
+    {
+        // d/db_j of mean-over-rows CE = mean over rows of (softmax(z)_j − onehot_j).
+        var (config, tensors, input, z) = DenseOnly(Activation.Softmax);
+        var values = tensors.ToDictionary(p => p.Key, p => Array.ConvertAll(p.Value, v => (double)v));
+        var targets = new[] { 1, 0 };
+        for (int j = 0; j < 2; j++)
+        {
+            double expected = 0;
+            for (int row = 0; row < 2; row++)
+            {
+                expected += (ReferenceModel.Activate(Activation.Softmax, z[row])[j] - (targets[row] == j ? 1 : 0)) / 2;
+            }
+
+            var difference = FiniteDifferences.Of(config, n => values[n], input, targets, values["fc.bias"], j);
+            Assert.False(difference.Skipped);
+            Assert.Equal(expected, difference.Value, 8);
+            Assert.Equal(tensors["fc.bias"][j], values["fc.bias"][j]);
+        }
+    }
 }
