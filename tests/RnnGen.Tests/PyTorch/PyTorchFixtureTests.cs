@@ -14,6 +14,9 @@ namespace RnnGen.Tests.PyTorch;
 public sealed class PyTorchFixtureTests
 {
     public const float Tolerance = 1e-5f;
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public PyTorchFixtureTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
 
     public static IEnumerable<object[]> Names() => FixtureModels.All.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });
 
@@ -69,7 +72,8 @@ public sealed class PyTorchFixtureTests
         var (model, file) = Load(fixture);
         var expected = file["__output__"].ToSingleArray();
         var actual = Predict(model, file);
-        AssertClose(expected, actual, fixture);
+        double worst = AssertClose(expected, actual, fixture);
+        _output.WriteLine($"{fixture}: largest relative error against PyTorch {worst:E2}");
     }
 
     internal static double AssertClose(float[] expected, float[] actual, string what)
