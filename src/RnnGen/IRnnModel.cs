@@ -80,6 +80,9 @@ public interface ITrainableRnnModel<TInput, TTarget> : IRnnModel<TInput>
     /// <summary>As <see cref="ComputeGradients(ReadOnlySpan{TInput}, ReadOnlySpan{TTarget})"/>, also writing the input gradient when <paramref name="inputGradients"/> is not empty.</summary>
     float ComputeGradients(ReadOnlySpan<TInput> input, ReadOnlySpan<TTarget> targets, Span<float> inputGradients);
 
+    /// <summary>The loss of <see cref="ComputeGradients(ReadOnlySpan{TInput}, ReadOnlySpan{TTarget})"/> without the backward pass or dropout; gradients untouched.</summary>
+    float ComputeLoss(ReadOnlySpan<TInput> input, ReadOnlySpan<TTarget> targets);
+
     /// <summary>Gradients, then one optimizer update; throws <see cref="NonFiniteException"/> (changing nothing) on a NaN or infinite loss or gradient.</summary>
     float TrainStep(ReadOnlySpan<TInput> input, ReadOnlySpan<TTarget> targets, Training.IOptimizer optimizer);
 

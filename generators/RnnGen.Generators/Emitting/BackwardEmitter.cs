@@ -56,7 +56,7 @@ internal static class BackwardEmitter
             w.Line("if (wantInputGradients) CheckLength(inputGradients.Length, InputLength, nameof(inputGradients));");
         }
         if (plan.ClassTargets) w.Line("CheckClasses(targets);");
-        w.Line("Forward(input, training: true);");
+        w.Line("Forward(input, logits: true, dropout: true);");
         w.Line("global::System.Array.Clear(_dwork, 0, _dwork.Length);");
         w.Line("global::System.Array.Clear(_gradients, 0, _gradients.Length);");
         w.Line("float loss = Loss(targets);");
@@ -85,6 +85,22 @@ internal static class BackwardEmitter
             w.CloseBlock();
             w.Line();
         }
+
+        w.Line("/// <summary>");
+        w.Line("/// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).");
+        w.Line("/// Leaves <see cref=\"Gradients\"/> untouched. Allocates nothing.");
+        w.Line("/// </summary>");
+        w.OpenBlock($"public float ComputeLoss({inputType} input, {targetType} targets)");
+        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
+        w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
+        if (plan.TokenInput) w.Line("CheckTokens(input);");
+        if (plan.ClassTargets) w.Line("CheckClasses(targets);");
+        w.Line("Forward(input, logits: true, dropout: false);");
+        w.Line("float loss = Loss(targets);");
+        w.Line("if (CarryState) CarryFinalState();");
+        w.Line("return loss;");
+        w.CloseBlock();
+        w.Line();
 
         WriteTrainStep(w, plan, inputType, targetType);
         WriteLoss(w, plan, targetType);

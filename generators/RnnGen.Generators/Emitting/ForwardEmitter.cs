@@ -26,7 +26,7 @@ internal static class ForwardEmitter
         w.Line("CheckLength(input.Length, InputLength, nameof(input));");
         w.Line("CheckLength(output.Length, OutputLength, nameof(output));");
         if (plan.TokenInput) w.Line("CheckTokens(input);");
-        w.Line("Forward(input, training: false);");
+        w.Line("Forward(input, logits: false, dropout: false);");
         WriteOutputCopy(w, plan);
         w.Line("if (CarryState) CarryFinalState();");
         w.CloseBlock();
@@ -48,10 +48,12 @@ internal static class ForwardEmitter
         }
 
         w.Line("/// <summary>The forward pass over all T steps; fills the activation buffer (the cache of the backward pass).</summary>");
+        w.Line("/// <param name=\"input\">The model's input.</param>");
         w.Line(plan.HeadFused
-            ? "/// <param name=\"training\">Leave the head's logits unactivated: the loss applies its activation, fused.</param>"
-            : "/// <param name=\"training\">Whether the pass is for training.</param>");
-        w.OpenBlock($"private void Forward({inputType} input, bool training)");
+            ? "/// <param name=\"logits\">Leave the head's logits unactivated: the loss applies its activation, fused.</param>"
+            : "/// <param name=\"logits\">Unused: the head's activation is not fused into the loss.</param>");
+        w.Line("/// <param name=\"dropout\">Apply dropout (training).</param>");
+        w.OpenBlock($"private void Forward({inputType} input, bool logits, bool dropout)");
         w.Line($"{Names.ReadOnlySpan} p = _parameters;");
         w.Line($"{Names.Span} a = _work;");
         w.Line("const int T = Steps, B = BatchSize;");
@@ -120,7 +122,7 @@ internal static class ForwardEmitter
         if (fusedHead)
         {
             w.Line("// In training the loss applies the activation to the logits, fused with it.");
-            w.OpenBlock("if (!training)");
+            w.OpenBlock("if (!logits)");
             WriteActivation(w, layer.Spec.Activation, "y", rows, outW);
             w.CloseBlock();
         }
@@ -242,7 +244,7 @@ internal static class ForwardEmitter
             {
                 string p = spec.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
                 w.Line($"// Dropout between stacked layers (training only): drop = out ⊙ mask, mask ∈ {{0, 1/(1-p)}}, p = {p}");
-                w.Line("if (training)");
+                w.Line("if (dropout)");
                 w.Line($"    {Names.Elementwise}.Dropout(a.Slice(A.{o.Id}, A.{o.Id}_len), a.Slice(A.{sub.DropoutMask!.Id}, A.{sub.DropoutMask.Id}_len), a.Slice(A.{sub.Dropped.Id}, A.{sub.Dropped.Id}_len), {p}f, _dropoutRandom);");
                 w.Line("else");
                 w.Line($"    a.Slice(A.{o.Id}, A.{o.Id}_len).CopyTo(a.Slice(A.{sub.Dropped.Id}, A.{sub.Dropped.Id}_len));");

@@ -224,7 +224,8 @@ internal static class ModelValidator
         "InputSize", "VocabularySize", "Steps", "OutputSize", "BatchSize", "ParameterCount", "InputLength", "OutputLength",
         "DefaultSeed", "P", "A", "S", "Q", "Parameters", "Gradients", "ParameterNames", "Parameter", "Gradient", "ParameterShape",
         "Slice", "TensorIndex", "Predict", "CheckLength", "CheckTokens", "Forward", "Step", "ResetState",
-        "LoadSafetensors", "SaveSafetensors", "ComputeGradients", "TrainStep", "Backward",
+        "LoadSafetensors", "SaveSafetensors", "ComputeGradients", "ComputeLoss", "TrainStep", "TryTrainStep", "Backward", "Loss",
+        "TargetLength", "CarryState", "CheckClasses", "CarryFinalState", "ClearCarriedState",
     };
 
     /// <summary>Longest layer name.</summary>

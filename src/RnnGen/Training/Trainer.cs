@@ -33,18 +33,16 @@ namespace RnnGen.Training;
 /// </para>
 /// <para>
 /// Validation runs at each epoch end over the whole validation set, in order. Its loss is the
-/// model's own training loss (computed by <c>ComputeGradients</c>, whose gradients are then
-/// ignored, so it is the same function the optimizer minimizes, at the cost of a backward pass),
-/// averaged per example: a final partial batch is evaluated one example at a time, each filling the
-/// whole batch, so every example counts exactly once. The accuracy comes from <c>Predict</c>
-/// (see <see cref="AccuracyMetric"/>). Validation overwrites the model's <c>Gradients</c>.
+/// model's own training loss without dropout (<c>ComputeLoss</c>: the function the optimizer
+/// minimizes, with no backward pass), averaged per example: a final partial batch is evaluated one
+/// example at a time, each filling the whole batch, so every example counts exactly once. The
+/// accuracy comes from <c>Predict</c> (see <see cref="AccuracyMetric"/>).
 /// </para>
 /// <para>
 /// Dropout: a model whose layers have <c>Dropout</c> draws its masks in <c>ComputeGradients</c> from a
-/// generator of its own, so its validation loss is measured with dropout active (the accuracy, from
-/// <c>Predict</c>, is not), and that generator's position is not part of a checkpoint: such a model
-/// resumes with other masks than an uninterrupted run would have drawn. Bit-exact resumption holds
-/// for models without dropout.
+/// generator of its own, whose position is not part of a checkpoint: such a model resumes with other
+/// masks than an uninterrupted run would have drawn. Bit-exact resumption holds for models without
+/// dropout.
 /// </para>
 /// <para>
 /// Stateful models (<c>CarryState = true</c>, truncated back-propagation through time): batch s is
@@ -348,7 +346,7 @@ public sealed class Trainer<TInput, TTarget>
                 CopyExample(data, (b * batch) + i, buffers, i);
             }
 
-            lossSum += (double)_model.ComputeGradients(buffers.Input, buffers.Target) * batch;
+            lossSum += (double)_model.ComputeLoss(buffers.Input, buffers.Target) * batch;
             if (accuracy != AccuracyMetric.None)
             {
                 _model.Predict(buffers.Input, buffers.Output);
@@ -372,7 +370,7 @@ public sealed class Trainer<TInput, TTarget>
                     CopyExample(data, (full * batch) + r, buffers, i);
                 }
 
-                lossSum += _model.ComputeGradients(buffers.Input, buffers.Target);
+                lossSum += _model.ComputeLoss(buffers.Input, buffers.Target);
             }
 
             if (accuracy != AccuracyMetric.None)
@@ -430,7 +428,7 @@ public sealed class Trainer<TInput, TTarget>
 
                     if (pass == 0)
                     {
-                        lossSum += (double)_model.ComputeGradients(buffers.Input, buffers.Target) * batch;
+                        lossSum += (double)_model.ComputeLoss(buffers.Input, buffers.Target) * batch;
                     }
                     else
                     {

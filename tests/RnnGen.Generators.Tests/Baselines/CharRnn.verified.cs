@@ -178,7 +178,7 @@ namespace Demo
         {
             CheckLength(input.Length, InputLength, nameof(input));
             CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(input, training: false);
+            Forward(input, logits: false, dropout: false);
             // output[b, t, :] = y[t, b, :]
             global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(_work, A.fc_out, A.fc_out_len);
             for (int b = 0; b < BatchSize; b++)
@@ -193,8 +193,10 @@ namespace Demo
         }
 
         /// <summary>The forward pass over all T steps; fills the activation buffer (the cache of the backward pass).</summary>
-        /// <param name="training">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
-        private void Forward(global::System.ReadOnlySpan<float> input, bool training)
+        /// <param name="input">The model's input.</param>
+        /// <param name="logits">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
+        /// <param name="dropout">Apply dropout (training).</param>
+        private void Forward(global::System.ReadOnlySpan<float> input, bool logits, bool dropout)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> a = _work;
@@ -246,7 +248,7 @@ namespace Demo
                 global::RnnGen.Kernels.Blas.SetRows(y, 65, T * B, p.Slice(P.fc_bias, P.fc_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.lstm_l0_out, A.lstm_l0_out_len), 128, p.Slice(P.fc_weight, P.fc_weight_len), y, 65, T * B, 65, 128);
                 // In training the loss applies the activation to the logits, fused with it.
-                if (!training)
+                if (!logits)
                 {
                     global::RnnGen.Kernels.Activations.Softmax(y, T * B, 65);
                 }
@@ -276,7 +278,7 @@ namespace Demo
             bool wantInputGradients = inputGradients.Length != 0;
             if (wantInputGradients) CheckLength(inputGradients.Length, InputLength, nameof(inputGradients));
             CheckClasses(targets);
-            Forward(input, training: true);
+            Forward(input, logits: true, dropout: true);
             global::System.Array.Clear(_dwork, 0, _dwork.Length);
             global::System.Array.Clear(_gradients, 0, _gradients.Length);
             float loss = Loss(targets);
@@ -299,6 +301,21 @@ namespace Demo
                 if ((uint)targets[i] >= OutputSize)
                     throw new global::System.ArgumentOutOfRangeException(nameof(targets), targets[i], "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
             }
+        }
+
+        /// <summary>
+        /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
+        /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
+        /// </summary>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets)
+        {
+            CheckLength(input.Length, InputLength, nameof(input));
+            CheckLength(targets.Length, TargetLength, nameof(targets));
+            CheckClasses(targets);
+            Forward(input, logits: true, dropout: false);
+            float loss = Loss(targets);
+            if (CarryState) CarryFinalState();
+            return loss;
         }
 
         /// <summary>

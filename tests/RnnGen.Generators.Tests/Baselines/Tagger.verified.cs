@@ -278,7 +278,7 @@ static partial class Outer
             CheckLength(input.Length, InputLength, nameof(input));
             CheckLength(output.Length, OutputLength, nameof(output));
             CheckTokens(input);
-            Forward(input, training: false);
+            Forward(input, logits: false, dropout: false);
             // output[b, t, :] = y[t, b, :]
             global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(_work, A.tags_out, A.tags_out_len);
             for (int b = 0; b < BatchSize; b++)
@@ -302,8 +302,10 @@ static partial class Outer
         }
 
         /// <summary>The forward pass over all T steps; fills the activation buffer (the cache of the backward pass).</summary>
-        /// <param name="training">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
-        private void Forward(global::System.ReadOnlySpan<int> input, bool training)
+        /// <param name="input">The model's input.</param>
+        /// <param name="logits">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
+        /// <param name="dropout">Apply dropout (training).</param>
+        private void Forward(global::System.ReadOnlySpan<int> input, bool logits, bool dropout)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> a = _work;
@@ -431,7 +433,7 @@ static partial class Outer
                 global::RnnGen.Kernels.Blas.SetRows(y, 3, T * B, p.Slice(P.tags_bias, P.tags_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.top_l0_out, A.top_l0_out_len), 9, p.Slice(P.tags_weight, P.tags_weight_len), y, 3, T * B, 3, 9);
                 // In training the loss applies the activation to the logits, fused with it.
-                if (!training)
+                if (!logits)
                 {
                     global::RnnGen.Kernels.Activations.Sigmoid(y);
                 }
@@ -461,11 +463,26 @@ static partial class Outer
             bool wantInputGradients = inputGradients.Length != 0;
             if (wantInputGradients) throw new global::System.ArgumentException("A token model has no input gradient: pass an empty span.", nameof(inputGradients));
             CheckTokens(input);
-            Forward(input, training: true);
+            Forward(input, logits: true, dropout: true);
             global::System.Array.Clear(_dwork, 0, _dwork.Length);
             global::System.Array.Clear(_gradients, 0, _gradients.Length);
             float loss = Loss(targets);
             Backward(input, wantInputGradients);
+            if (CarryState) CarryFinalState();
+            return loss;
+        }
+
+        /// <summary>
+        /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
+        /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
+        /// </summary>
+        public float ComputeLoss(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets)
+        {
+            CheckLength(input.Length, InputLength, nameof(input));
+            CheckLength(targets.Length, TargetLength, nameof(targets));
+            CheckTokens(input);
+            Forward(input, logits: true, dropout: false);
+            float loss = Loss(targets);
             if (CarryState) CarryFinalState();
             return loss;
         }

@@ -68,4 +68,17 @@ public sealed class DropoutTests
         Assert.True(after < loss, $"loss {loss} -> {after}");
         Assert.True(Math.Abs(after - predicted) <= 0.1 * eta * norm2 + 1e-6, $"first-order prediction {predicted}, got {after}");
     }
+
+    [Fact]
+    public void ComputeLoss_is_the_training_loss_without_dropout_and_leaves_gradients_alone()
+    {
+        var a = new WithDropout(seed: 5);
+        var b = new WithoutDropout(seed: 5);
+        float plain = b.ComputeGradients(X, Y);
+        var gradients = b.Gradients.ToArray();
+        Assert.Equal(plain, b.ComputeLoss(X, Y));
+        Assert.True(gradients.AsSpan().SequenceEqual(b.Gradients));
+        Assert.Equal(plain, a.ComputeLoss(X, Y));
+        Assert.True(a.Gradients.ToArray().All(g => g == 0f));
+    }
 }

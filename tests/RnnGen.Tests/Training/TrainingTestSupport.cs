@@ -178,6 +178,8 @@ internal sealed class FailingSaveModel : ITrainableRnnModel<float, int>
 
     public float ComputeGradients(ReadOnlySpan<float> input, ReadOnlySpan<int> targets) => _inner.ComputeGradients(input, targets);
 
+    public float ComputeLoss(ReadOnlySpan<float> input, ReadOnlySpan<int> targets) => _inner.ComputeLoss(input, targets);
+
     public float ComputeGradients(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, Span<float> inputGradients)
         => _inner.ComputeGradients(input, targets, inputGradients);
 
