@@ -109,4 +109,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InternalError = Error("RNN0024",
         "Internal generator error",
         "RnnGen could not generate '{0}': {1}. Please report this with the model declaration.");
+
+    public static readonly DiagnosticDescriptor SquaredErrorOnProbabilities = Warning("RNN0025",
+        "Mean squared error on a probability head",
+        "Loss 'MeanSquaredError' on a head with Activation.{0} learns slowly: its gradient vanishes where the outputs saturate; the default loss for this head is {1}");
 }

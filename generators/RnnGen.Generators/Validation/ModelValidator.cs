@@ -182,6 +182,9 @@ internal static class ModelValidator
             Model(DiagnosticDescriptors.LossContradictsHead, "Loss", "CrossEntropy", "a [Dense] head with Activation.Softmax as the last layer");
         if (spec.Loss == LossKind.BinaryCrossEntropy && headActivation != Activation.Sigmoid)
             Model(DiagnosticDescriptors.LossContradictsHead, "Loss", "BinaryCrossEntropy", "a [Dense] head with Activation.Sigmoid as the last layer");
+        if (spec.Loss == LossKind.MeanSquaredError && headActivation is Activation.Softmax or Activation.Sigmoid)
+            Model(DiagnosticDescriptors.SquaredErrorOnProbabilities, "Loss", headActivation.ToString(),
+                headActivation == Activation.Softmax ? "cross-entropy (LossKind.CrossEntropy)" : "binary cross-entropy (LossKind.BinaryCrossEntropy)");
 
         // Size: every offset must stay an int.
         long floats = EstimateFloats(spec, wiring);

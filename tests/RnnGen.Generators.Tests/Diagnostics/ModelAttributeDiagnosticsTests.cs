@@ -311,6 +311,41 @@ public sealed class ModelAttributeDiagnosticsTests
             """);
     }
 
+    // RNN0025: mean squared error on a probability head (warning)
+
+    [Theory]
+    [InlineData("Softmax", "cross-entropy (LossKind.CrossEntropy)")]
+    [InlineData("Sigmoid", "binary cross-entropy (LossKind.BinaryCrossEntropy)")]
+    public void RNN0025_Reported_OnLoss_ForSquaredErrorOnAProbabilityHead(string activation, string usual)
+    {
+        DiagnosticVerifier.Verify($$"""
+            using RnnGen;
+
+            [RnnModel(InputSize = 4, Steps = 3, [|Loss = LossKind.MeanSquaredError|])]
+            [Lstm(8)]
+            [Dense(4, Activation = Activation.{{activation}})]
+            public partial class Model { }
+            """,
+            "RNN0025",
+            $"Loss 'MeanSquaredError' on a head with Activation.{activation} learns slowly: its gradient vanishes where the outputs saturate; the default loss for this head is {usual}");
+    }
+
+    [Theory]
+    [InlineData("LossKind.MeanSquaredError", ", Activation = Activation.Tanh")]
+    [InlineData("LossKind.Auto", ", Activation = Activation.Softmax")]
+    [InlineData("LossKind.MeanSquaredError", "")]
+    public void RNN0025_NotReported_ForOtherCombinations(string loss, string headActivation)
+    {
+        DiagnosticVerifier.VerifyNotReported("RNN0025", $$"""
+            using RnnGen;
+
+            [RnnModel(InputSize = 4, Steps = 3, Loss = {{loss}})]
+            [Lstm(8)]
+            [Dense(4{{headActivation}})]
+            public partial class Model { }
+            """);
+    }
+
     // RNN0022: loss does not fit the head
 
     [Theory]
@@ -348,7 +383,7 @@ public sealed class ModelAttributeDiagnosticsTests
     [Theory]
     [InlineData("CrossEntropy", ", Activation = Activation.Softmax")]
     [InlineData("BinaryCrossEntropy", ", Activation = Activation.Sigmoid")]
-    [InlineData("MeanSquaredError", ", Activation = Activation.Softmax")]
+    [InlineData("MeanSquaredError", ", Activation = Activation.Tanh")]
     [InlineData("MeanSquaredError", "")]
     [InlineData("Auto", ", Activation = Activation.Tanh")]
     public void RNN0022_NotReported_WhenTheHeadFitsTheLoss(string loss, string headActivation)
