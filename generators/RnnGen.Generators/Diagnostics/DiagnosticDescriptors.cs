@@ -113,4 +113,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SquaredErrorOnProbabilities = Warning("RNN0025",
         "Mean squared error on a probability head",
         "Loss 'MeanSquaredError' on a head with Activation.{0} learns slowly: its gradient vanishes where the outputs saturate; the default loss for this head is {1}");
+
+    public static readonly DiagnosticDescriptor RuntimeMissing = Error("RNN0026",
+        "RnnGen runtime not referenced",
+        "[RnnModel] is used but the RnnGen runtime assembly is not referenced: reference the RnnGen package (or src/RnnGen/RnnGen.csproj) as well as the generator");
+
+    public static readonly DiagnosticDescriptor RuntimeTooOld = Error("RNN0027",
+        "RnnGen runtime too old",
+        "The referenced RnnGen runtime is version {0}, older than the generator ({1}): the generated code needs a runtime at least as new; update the RnnGen package");
 }

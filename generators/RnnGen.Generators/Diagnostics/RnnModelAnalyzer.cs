@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using RnnGen.Generators.Parsing;
@@ -29,17 +30,46 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            // Resolve the attribute type once per compilation; without the runtime there is nothing to check.
+            // Resolve the attribute type once per compilation.
             var modelAttribute = start.Compilation.GetTypeByMetadataName(KnownNames.RnnModelAttribute);
-            if (modelAttribute is null) return;
-            start.RegisterSymbolAction(ctx => AnalyzeType(ctx, modelAttribute), SymbolKind.NamedType);
+            if (modelAttribute is null)
+            {
+                // No runtime: [RnnModel] cannot bind (the compiler says so too); say what to reference.
+                start.RegisterSyntaxNodeAction(ReportMissingRuntime, SyntaxKind.Attribute);
+                return;
+            }
+            var runtime = modelAttribute.ContainingAssembly.Identity.Version;
+            var generator = typeof(RnnModelAnalyzer).Assembly.GetName().Version ?? new System.Version(0, 0);
+            bool tooOld = runtime < new System.Version(generator.Major, generator.Minor, generator.Build < 0 ? 0 : generator.Build);
+            start.RegisterSymbolAction(ctx => AnalyzeType(ctx, modelAttribute, tooOld ? (runtime, generator) : null), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol modelAttribute)
+    private static void ReportMissingRuntime(SyntaxNodeAnalysisContext context)
+    {
+        var attribute = (AttributeSyntax)context.Node;
+        string name = attribute.Name switch
+        {
+            QualifiedNameSyntax q => q.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+            SimpleNameSyntax n => n.Identifier.ValueText,
+            _ => "",
+        };
+        if (name is "RnnModel" or "RnnModelAttribute")
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RuntimeMissing, attribute.GetLocation()));
+        }
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol modelAttribute, (System.Version Runtime, System.Version Generator)? tooOld)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute))) return;
+        if (tooOld is { } versions)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RuntimeTooOld, type.Locations.FirstOrDefault() ?? Location.None,
+                versions.Runtime.ToString(3), versions.Generator.ToString(3)));
+        }
         var parsed = ModelParser.Parse(type, context.CancellationToken);
         if (parsed is null) return;
         foreach (var issue in ModelValidator.Validate(parsed.Spec))

@@ -22,8 +22,8 @@ public sealed class DiagnosticCatalogTests
     private const string TestsFolder = "tests/RnnGen.Generators.Tests/Diagnostics";
     internal const string InternalErrorId = "RNN0024";
 
-    /// <summary>IDs whose page has no triggering example: the internal error.</summary>
-    private static readonly HashSet<string> WithoutExample = new(StringComparer.Ordinal) { InternalErrorId };
+    /// <summary>IDs whose page has no triggering example in code: the internal error, and the two about project references.</summary>
+    private static readonly HashSet<string> WithoutExample = new(StringComparer.Ordinal) { InternalErrorId, "RNN0026", "RNN0027" };
 
     /// <summary>IDs without a positive and a negative analyzer test (the internal error comes from the generator).</summary>
     private static readonly HashSet<string> WithoutAnalyzerTests = new(StringComparer.Ordinal) { InternalErrorId };
