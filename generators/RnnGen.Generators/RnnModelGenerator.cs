@@ -44,6 +44,14 @@ public sealed class RnnModelGenerator : IIncrementalGenerator
     {
         try
         {
+            // [RnnModel] allows one use per type; on several partial declarations (CS0579) the
+            // transform would run once per declaration: generate nothing, the compiler has said why.
+            int uses = 0;
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == KnownNames.RnnModelAttribute) uses++;
+            }
+            if (uses != 1) return null;
             var parsed = ModelParser.Parse(type, ct);
             if (parsed is null) return null;
             return ModelValidator.HasErrors(ModelValidator.Validate(parsed.Spec)) ? null : parsed.Spec;
@@ -71,6 +79,13 @@ public sealed class RnnModelGenerator : IIncrementalGenerator
             context.ReportDiagnostic(Diagnostic.Create(Diagnostics.DiagnosticDescriptors.InternalError, Location.None, spec.FullName, e.Message));
             return;
         }
-        context.AddSource(spec.FullName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
+        try
+        {
+            context.AddSource(spec.FullName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
+        }
+        catch (ArgumentException)
+        {
+            // The same type reached emission twice (only possible alongside compiler errors): its source is already added.
+        }
     }
 }

@@ -31,7 +31,7 @@ internal static class ModelEmitter
         string target = plan.ClassTargets ? "int" : "float";
         string iface = $"global::RnnGen.ITrainableRnnModel<{input}, {target}>"
             + (plan.SupportsStep ? $", global::RnnGen.IStreamingRnnModel<{input}>" : "");
-        w.OpenBlock($"partial class {spec.ClassName} : {iface}");
+        w.OpenBlock($"partial class {Parsing.Identifiers.Escape(spec.ClassName)} : {iface}");
         WriteConstants(w, plan);
         WriteLayout(w, plan);
         WriteFieldsAndConstruction(w, plan);
@@ -186,14 +186,14 @@ internal static class ModelEmitter
         }
         w.Line();
         w.Line("/// <summary>Creates the model with parameters initialized like PyTorch's defaults from <see cref=\"DefaultSeed\"/>.</summary>");
-        w.Line($"public {spec.ClassName}() : this(DefaultSeed) {{ }}");
+        w.Line($"public {Parsing.Identifiers.Escape(spec.ClassName)}() : this(DefaultSeed) {{ }}");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Creates the model with parameters initialized like PyTorch's defaults from <paramref name=\"seed\"/>:");
         w.Line("/// recurrent tensors U(-1/√H, 1/√H), Dense weight and bias U(-1/√in, 1/√in), Embedding N(0, 1).");
         w.Line("/// The same seed gives the same numbers on every machine.");
         w.Line("/// </summary>");
-        w.OpenBlock($"public {spec.ClassName}(int seed)");
+        w.OpenBlock($"public {Parsing.Identifiers.Escape(spec.ClassName)}(int seed)");
         w.Line($"var rng = new {Names.Random}(seed);");
         if (plan.HasDropout) w.Line($"_dropoutRandom = new {Names.Random}(unchecked(seed * 31 + 17)); // dropout masks in training");
         w.Line($"{Names.Span} p = _parameters;");

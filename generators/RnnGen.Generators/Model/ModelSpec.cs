@@ -45,7 +45,7 @@ internal sealed record ModelSpec(
         {
             var parts = new System.Collections.Generic.List<string>();
             if (Namespace.Length > 0) parts.Add(Namespace);
-            foreach (var declaration in ContainingTypes) parts.Add(declaration.Substring(declaration.LastIndexOf(' ') + 1));
+            foreach (var declaration in ContainingTypes) parts.Add(declaration.Substring(declaration.LastIndexOf(' ') + 1).TrimStart('@'));
             parts.Add(ClassName);
             return string.Join(".", parts);
         }

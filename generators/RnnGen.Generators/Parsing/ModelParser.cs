@@ -236,7 +236,7 @@ internal static class ModelParser
         {
             var keyword = outer.TypeKind == TypeKind.Struct ? "struct" : "class";
             var staticKeyword = outer.IsStatic ? "static " : "";
-            list.Insert(0, $"{staticKeyword}partial {keyword} {outer.Name}");
+            list.Insert(0, $"{staticKeyword}partial {keyword} {Identifiers.Escape(outer.Name)}");
         }
         return list.ToArray();
     }

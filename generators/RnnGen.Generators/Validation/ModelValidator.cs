@@ -51,7 +51,8 @@ internal static class ModelValidator
             shape.IsGeneric ? "a model cannot be generic (its sizes are fixed at compile time)" :
             shape.IsFileLocal ? "a model cannot be a 'file' type (the generated part could not see it)" :
             shape.ContainerProblem is not null ? shape.ContainerProblem :
-            Array.IndexOf(ReservedNames, spec.ClassName) >= 0 ? $"'{spec.ClassName}' is the name of a generated member; rename the class" : null;
+            Array.IndexOf(ReservedNames, spec.ClassName) >= 0 ? $"'{spec.ClassName}' is the name of a generated member; rename the class" :
+            spec.ClassName is "var" or "nameof" ? $"a class named '{spec.ClassName}' would change what '{spec.ClassName}' means in the generated code; rename the class" : null;
         if (typeProblem is not null)
         {
             issues.Add(new ValidationIssue(DiagnosticDescriptors.UnsupportedType, IssueTarget.Class, -1, null, new object?[] { spec.ClassName, typeProblem }));

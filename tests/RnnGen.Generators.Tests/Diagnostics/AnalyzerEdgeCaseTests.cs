@@ -221,7 +221,7 @@ public sealed class AnalyzerEdgeCaseTests
     [InlineData("Steps")]
     public void RNN0002_Reported_ForAModelNamedLikeAGeneratedMember(string name)
     {
-        // Today nothing is reported and the generated code fails with CS0542 (member named like its type).
+        // Without the check, the generated code fails with CS0542 (member named like its type).
         Because(
             $"a model class named '{name}' collides with the generated member '{name}': it must be reported, not left to a compiler error in generated code",
             () => DiagnosticVerifier.Verify($$"""
@@ -232,6 +232,38 @@ public sealed class AnalyzerEdgeCaseTests
                 public partial class [|{{name}}|] { }
                 """,
                 "RNN0002"));
+    }
+
+    [Theory]
+    [InlineData("var")]
+    [InlineData("nameof")]
+    public void RNN0002_Reported_ForAModelNamedLikeAContextualKeywordTheGeneratedCodeUses(string name)
+    {
+        DiagnosticVerifier.Verify($$"""
+            using RnnGen;
+
+            [RnnModel(InputSize = 4, Steps = 3)]
+            [Lstm(8)]
+            public partial class [|{{name}}|] { }
+            """,
+            "RNN0002",
+            $"'{name}' cannot be a model: a class named '{name}' would change what '{name}' means in the generated code; rename the class");
+    }
+
+    [Fact]
+    public void RNN0002_NotReported_ForAVerbatimKeywordName_WhichIsGenerated()
+    {
+        // @class: the generated part must write the verbatim identifier too.
+        DiagnosticVerifier.VerifyNotReported("RNN0002", """
+            using RnnGen;
+
+            public static partial class @static
+            {
+                [RnnModel(InputSize = 4, Steps = 3)]
+                [Lstm(8)]
+                public partial class @class { }
+            }
+            """);
     }
 
     [Theory]
