@@ -219,12 +219,13 @@ internal static class ModelEmitter
         w.Line("/// <summary>The parameter tensors' PyTorch state_dict keys, in buffer order.</summary>");
         w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => s_parameterNames;");
         w.Line();
-        w.Line("private static readonly string[] s_parameterNames = new string[]");
+        w.Line("// Read-only: a caller cannot change the names the weight I/O relies on.");
+        w.Line("private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_parameterNames = global::System.Array.AsReadOnly(new string[]");
         w.Line("{");
         w.Indent();
         foreach (var t in plan.Tensors) w.Line($"\"{t.Name}\",");
         w.Unindent();
-        w.Line("};");
+        w.Line("});");
         w.Line();
         w.Line($"private static readonly {Names.TensorLayout}[] s_layout = new {Names.TensorLayout}[]");
         w.Line("{");

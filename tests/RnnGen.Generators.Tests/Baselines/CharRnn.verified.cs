@@ -118,7 +118,8 @@ namespace Demo
         /// <summary>The parameter tensors' PyTorch state_dict keys, in buffer order.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => s_parameterNames;
 
-        private static readonly string[] s_parameterNames = new string[]
+        // Read-only: a caller cannot change the names the weight I/O relies on.
+        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_parameterNames = global::System.Array.AsReadOnly(new string[]
         {
             "lstm.weight_ih_l0",
             "lstm.weight_hh_l0",
@@ -126,7 +127,7 @@ namespace Demo
             "lstm.bias_hh_l0",
             "fc.weight",
             "fc.bias",
-        };
+        });
 
         private static readonly global::RnnGen.IO.TensorLayout[] s_layout = new global::RnnGen.IO.TensorLayout[]
         {

@@ -160,7 +160,8 @@ namespace Demo.Classifiers
         /// <summary>The parameter tensors' PyTorch state_dict keys, in buffer order.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => s_parameterNames;
 
-        private static readonly string[] s_parameterNames = new string[]
+        // Read-only: a caller cannot change the names the weight I/O relies on.
+        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_parameterNames = global::System.Array.AsReadOnly(new string[]
         {
             "gru.weight_ih_l0",
             "gru.weight_hh_l0",
@@ -180,7 +181,7 @@ namespace Demo.Classifiers
             "gru.bias_hh_l1_reverse",
             "fc.weight",
             "fc.bias",
-        };
+        });
 
         private static readonly global::RnnGen.IO.TensorLayout[] s_layout = new global::RnnGen.IO.TensorLayout[]
         {

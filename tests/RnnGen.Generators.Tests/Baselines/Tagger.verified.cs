@@ -183,7 +183,8 @@ static partial class Outer
         /// <summary>The parameter tensors' PyTorch state_dict keys, in buffer order.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => s_parameterNames;
 
-        private static readonly string[] s_parameterNames = new string[]
+        // Read-only: a caller cannot change the names the weight I/O relies on.
+        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_parameterNames = global::System.Array.AsReadOnly(new string[]
         {
             "emb.weight",
             "enc.weight_ih_l0",
@@ -202,7 +203,7 @@ static partial class Outer
             "top.bias_hh_l0",
             "tags.weight",
             "tags.bias",
-        };
+        });
 
         private static readonly global::RnnGen.IO.TensorLayout[] s_layout = new global::RnnGen.IO.TensorLayout[]
         {

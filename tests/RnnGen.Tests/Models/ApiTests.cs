@@ -24,6 +24,15 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public void ParameterNames_cannot_be_changed_by_a_caller()
+    {
+        var names = CharRnn.ParameterNames;
+        Assert.False(names is string[], "the names must not be exposed as a mutable array");
+        Assert.Throws<NotSupportedException>(() => ((System.Collections.Generic.IList<string>)names)[0] = "x");
+        Assert.Equal("lstm.weight_ih_l0", CharRnn.ParameterNames[0]);
+    }
+
+    [Fact]
     public void Stacked_bidirectional_names_follow_PyTorch()
     {
         var names = BiGruClassifier.ParameterNames;
