@@ -12,8 +12,6 @@ internal sealed class SourceWriter
     private readonly StringBuilder _sb = new();
     private int _indent;
 
-    public int Indentation => _indent;
-
     public SourceWriter Line(string text = "")
     {
         if (text.Length == 0)

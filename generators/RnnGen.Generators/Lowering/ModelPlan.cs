@@ -144,8 +144,6 @@ internal sealed class ModelPlan
     public bool ClassTargets => Loss == LossKind.CrossEntropy;
     /// <summary>Length of the targets span.</summary>
     public int TargetLength => ClassTargets ? OutputLength / Y : OutputLength;
-    /// <summary>Rows of the output buffer: T·B per-step rows or B.</summary>
-    public string OutputRows => OutputIsSequence ? "T * B" : "B";
     /// <summary>Whether <c>Step</c>/<c>ResetState</c> are generated (unidirectional models).</summary>
     public bool SupportsStep { get; set; }
     public List<Region> StateRegions { get; } = new();

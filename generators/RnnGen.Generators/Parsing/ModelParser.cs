@@ -42,7 +42,6 @@ internal static class ModelParser
         var specs = new List<LayerSpec>();
         string? badArgument = null;
         int badArgumentLayer = -1;
-        var layerDeclarations = new HashSet<SyntaxTree?>();
         var layerDeclarationNodes = new HashSet<SyntaxNode>();
 
         foreach (var attribute in type.GetAttributes())
