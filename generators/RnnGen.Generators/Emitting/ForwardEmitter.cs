@@ -144,6 +144,66 @@ internal static class ForwardEmitter
         }
     }
 
+    /// <summary>
+    /// Where one step's values live, as C# expressions (row expressions may use the batch index
+    /// <c>b</c>). In scope where the recurrence is written: <c>g</c> (the step's gate rows, input
+    /// part already added), <c>hp</c> with row stride <c>ldh</c> (h[t-1]), <c>whh</c>, <c>bhh</c>, <c>B</c>.
+    /// </summary>
+    internal sealed record RecurrenceSpans(string HiddenGates, string ResetHidden, string CellPrevious, string CellOut, string HiddenOut);
+
+    /// <summary>
+    /// The recurrent half of one step, shared by the forward pass over the sequence and by
+    /// <c>Step</c>: the hidden products for every gate and batch row, then the cell.
+    /// </summary>
+    internal static void WriteRecurrence(SourceWriter w, LayerSpec spec, RecurrenceSpans at)
+    {
+        int H = spec.Size, GH = spec.Gates * H;
+        switch (spec.Kind)
+        {
+            case LayerKind.Lstm:
+                w.Line($"// gates += W_hh h[t-1]   [{GH} x {H}]·[{H}] -> [{GH}]");
+                w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {GH}, B, {GH}, {H});");
+                w.Line("// i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)");
+                w.Line("for (int b = 0; b < B; b++)");
+                w.Line($"    {Names.Cells}.LstmForward(g.Slice(b * {GH}, {GH}), {at.CellPrevious}, {at.CellOut}, {at.HiddenOut});");
+                break;
+            case LayerKind.Gru when spec.Variant == GruVariant.ResetAfter:
+                w.Line($"// gh = W_hh h[t-1] + b_hh   [{GH} x {H}]·[{H}] -> [{GH}]");
+                w.Line($"var gh = {at.HiddenGates};");
+                w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh);");
+                w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, gh, {GH}, B, {GH}, {H});");
+                w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
+                w.Line("for (int b = 0; b < B; b++)");
+                w.Line($"    {Names.Cells}.GruForward(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {GH}), hp.Slice(b * ldh, {H}), {at.HiddenOut});");
+                break;
+            case LayerKind.Gru:
+                w.Line($"// gh_rz = W_hr,hz h[t-1] + b_hr,hz   [{2 * H} x {H}]·[{H}] -> [{2 * H}]");
+                w.Line($"var gh = {at.HiddenGates};");
+                w.Line($"var rh = {at.ResetHidden};");
+                w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh.Slice(0, {2 * H}));");
+                w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh.Slice(0, {2 * H * H}), gh, {GH}, B, {2 * H}, {H});");
+                w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]");
+                w.Line("for (int b = 0; b < B; b++)");
+                w.Line($"    {Names.Cells}.GruResetBeforeGates(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {2 * H}), hp.Slice(b * ldh, {H}), rh.Slice(b * {H}, {H}));");
+                w.Line($"// gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [{H} x {H}]·[{H}] -> [{H}]");
+                w.Line($"var ghn = gh.Slice({2 * H});");
+                w.Line($"{Names.Blas}.SetRows(ghn, {GH}, B, bhh.Slice({2 * H}, {H}));");
+                w.Line($"{Names.Blas}.MatMulTransposedAdd(rh, {H}, whh.Slice({2 * H * H}, {H * H}), ghn, {GH}, B, {H}, {H});");
+                w.Line("// n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
+                w.Line("for (int b = 0; b < B; b++)");
+                w.Line($"    {Names.Cells}.GruResetBeforeFinish(g.Slice(b * {GH}, {GH}), ghn.Slice(b * {GH}, {H}), hp.Slice(b * ldh, {H}), {at.HiddenOut});");
+                break;
+            default:
+                string act = spec.Activation == Activation.Relu ? "Relu" : "Tanh";
+                w.Line($"// pre += W_hh h[t-1]   [{H} x {H}]·[{H}] -> [{H}]");
+                w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {H}, B, {H}, {H});");
+                w.Line($"// h = {act.ToLowerInvariant()}(pre)");
+                w.Line("for (int b = 0; b < B; b++)");
+                w.Line($"    {Names.Cells}.Rnn{act}Forward(g.Slice(b * {H}, {H}), {at.HiddenOut});");
+                break;
+        }
+    }
+
     private static void WriteRecurrent(SourceWriter w, ModelPlan plan, LayerPlan layer)
     {
         var spec = layer.Spec;
@@ -191,52 +251,12 @@ internal static class ForwardEmitter
                 w.Line($"{Names.ReadOnlySpan} hp = s == 0 ? h0 : hs.Slice({hOffset}, (B - 1) * {DH} + {H}); // h[t-1], [B, {H}]");
                 w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH}; // row stride of hp" : $"const int ldh = {H}; // row stride of hp");
                 string hOut = $"hs.Slice((t * B + b) * {DH}{(dir.Reverse ? " + " + H : "")}, {H})";
-                switch (spec.Kind)
-                {
-                    case LayerKind.Lstm:
-                        w.Line($"// gates += W_hh h[t-1]   [{GH} x {H}]·[{H}] -> [{GH}]");
-                        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {GH}, B, {GH}, {H});");
-                        w.Line("// i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)");
-                        w.OpenBlock("for (int b = 0; b < B; b++)");
-                        w.Line($"{Names.ReadOnlySpan} cp = s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((tp * B + b) * {H}, {H});");
-                        w.Line($"{Names.Cells}.LstmForward(g.Slice(b * {GH}, {GH}), cp, cs.Slice((t * B + b) * {H}, {H}), {hOut});");
-                        w.CloseBlock();
-                        break;
-                    case LayerKind.Gru when spec.Variant == GruVariant.ResetAfter:
-                        w.Line($"// gh = W_hh h[t-1] + b_hh   [{GH} x {H}]·[{H}] -> [{GH}]");
-                        w.Line($"var gh = ghs.Slice(t * B * {GH}, B * {GH});");
-                        w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh);");
-                        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, gh, {GH}, B, {GH}, {H});");
-                        w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
-                        w.Line("for (int b = 0; b < B; b++)");
-                        w.Line($"    {Names.Cells}.GruForward(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {GH}), hp.Slice(b * ldh, {H}), {hOut});");
-                        break;
-                    case LayerKind.Gru:
-                        w.Line($"// gh_rz = W_hr,hz h[t-1] + b_hr,hz   [{2 * H} x {H}]·[{H}] -> [{2 * H}]");
-                        w.Line($"var gh = ghs.Slice(t * B * {GH}, B * {GH});");
-                        w.Line($"var rh = rhs.Slice(t * B * {H}, B * {H});");
-                        w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh.Slice(0, {2 * H}));");
-                        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh.Slice(0, {2 * H * H}), gh, {GH}, B, {2 * H}, {H});");
-                        w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]");
-                        w.Line("for (int b = 0; b < B; b++)");
-                        w.Line($"    {Names.Cells}.GruResetBeforeGates(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {2 * H}), hp.Slice(b * ldh, {H}), rh.Slice(b * {H}, {H}));");
-                        w.Line($"// gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [{H} x {H}]·[{H}] -> [{H}]");
-                        w.Line($"var ghn = gh.Slice({2 * H});");
-                        w.Line($"{Names.Blas}.SetRows(ghn, {GH}, B, bhh.Slice({2 * H}, {H}));");
-                        w.Line($"{Names.Blas}.MatMulTransposedAdd(rh, {H}, whh.Slice({2 * H * H}, {H * H}), ghn, {GH}, B, {H}, {H});");
-                        w.Line("// n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
-                        w.Line("for (int b = 0; b < B; b++)");
-                        w.Line($"    {Names.Cells}.GruResetBeforeFinish(g.Slice(b * {GH}, {GH}), ghn.Slice(b * {GH}, {H}), hp.Slice(b * ldh, {H}), {hOut});");
-                        break;
-                    default:
-                        string act = spec.Activation == Activation.Relu ? "Relu" : "Tanh";
-                        w.Line($"// pre += W_hh h[t-1]   [{H} x {H}]·[{H}] -> [{H}]");
-                        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {H}, B, {H}, {H});");
-                        w.Line($"// h = {act.ToLowerInvariant()}(pre)");
-                        w.Line("for (int b = 0; b < B; b++)");
-                        w.Line($"    {Names.Cells}.Rnn{act}Forward(g.Slice(b * {H}, {H}), {hOut});");
-                        break;
-                }
+                WriteRecurrence(w, spec, new RecurrenceSpans(
+                    HiddenGates: $"ghs.Slice(t * B * {GH}, B * {GH})",
+                    ResetHidden: $"rhs.Slice(t * B * {H}, B * {H})",
+                    CellPrevious: $"s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((tp * B + b) * {H}, {H})",
+                    CellOut: $"cs.Slice((t * B + b) * {H}, {H})",
+                    HiddenOut: hOut));
                 w.CloseBlock();
                 w.CloseBlock();
             }

@@ -88,55 +88,19 @@ internal static class StepEmitter
             w.Line($"var bhh = p.Slice(P.{dir.Bhh.Id}, P.{dir.Bhh.Id}_len);");
             string bih = $"p.Slice(P.{dir.Bih.Id}, P.{dir.Bih.Id}_len)";
             string wih = $"p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len)";
-            switch (spec.Kind)
-            {
-                case LayerKind.Lstm:
-                    w.Line($"var c = st.Slice(S.{dir.StateC!.Id}, S.{dir.StateC.Id}_len);");
-                    w.Line("// gates = W_ih x + b_ih + W_hh h + b_hh");
-                    w.Line($"{Names.Blas}.SetRows(g, {GH}, B, {bih}, bhh);");
-                    w.Line($"{Names.Blas}.MatMulTransposedAdd({current}, {inW}, {wih}, g, {GH}, B, {GH}, {inW});");
-                    w.Line($"{Names.Blas}.MatMulTransposedAdd(h, {H}, whh, g, {GH}, B, {GH}, {H});");
-                    w.Line("for (int b = 0; b < B; b++)");
-                    w.Line($"    {Names.Cells}.LstmForward(g.Slice(b * {GH}, {GH}), c.Slice(b * {H}, {H}), c.Slice(b * {H}, {H}), h.Slice(b * {H}, {H}));");
-                    break;
-                case LayerKind.Gru:
-                    w.Line($"var gh = q.Slice(Q.{layer.StepHidden!.Id}, Q.{layer.StepHidden.Id}_len);");
-                    w.Line("// gx = W_ih x + b_ih");
-                    w.Line($"{Names.Blas}.SetRows(g, {GH}, B, {bih});");
-                    w.Line($"{Names.Blas}.MatMulTransposedAdd({current}, {inW}, {wih}, g, {GH}, B, {GH}, {inW});");
-                    if (spec.Variant == GruVariant.ResetAfter)
-                    {
-                        w.Line("// gh = W_hh h + b_hh");
-                        w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh);");
-                        w.Line($"{Names.Blas}.MatMulTransposedAdd(h, {H}, whh, gh, {GH}, B, {GH}, {H});");
-                        w.Line("for (int b = 0; b < B; b++)");
-                        w.Line($"    {Names.Cells}.GruForward(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {GH}), h.Slice(b * {H}, {H}), h.Slice(b * {H}, {H}));");
-                    }
-                    else
-                    {
-                        w.Line($"var rh = q.Slice(Q.{layer.StepResetHidden!.Id}, Q.{layer.StepResetHidden.Id}_len);");
-                        w.Line("// gh_rz = W_hr,hz h + b_hr,hz; r, z; rh = r ⊙ h");
-                        w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh.Slice(0, {2 * H}));");
-                        w.Line($"{Names.Blas}.MatMulTransposedAdd(h, {H}, whh.Slice(0, {2 * H * H}), gh, {GH}, B, {2 * H}, {H});");
-                        w.Line("for (int b = 0; b < B; b++)");
-                        w.Line($"    {Names.Cells}.GruResetBeforeGates(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {2 * H}), h.Slice(b * {H}, {H}), rh.Slice(b * {H}, {H}));");
-                        w.Line("// gh_n = W_hn (r ⊙ h) + b_hn; n; h");
-                        w.Line($"var ghn = gh.Slice({2 * H});");
-                        w.Line($"{Names.Blas}.SetRows(ghn, {GH}, B, bhh.Slice({2 * H}, {H}));");
-                        w.Line($"{Names.Blas}.MatMulTransposedAdd(rh, {H}, whh.Slice({2 * H * H}, {H * H}), ghn, {GH}, B, {H}, {H});");
-                        w.Line("for (int b = 0; b < B; b++)");
-                        w.Line($"    {Names.Cells}.GruResetBeforeFinish(g.Slice(b * {GH}, {GH}), ghn.Slice(b * {GH}, {H}), h.Slice(b * {H}, {H}), h.Slice(b * {H}, {H}));");
-                    }
-                    break;
-                default:
-                    string act = spec.Activation == Activation.Relu ? "Relu" : "Tanh";
-                    w.Line("// h = act(W_ih x + b_ih + W_hh h + b_hh)");
-                    w.Line($"{Names.Blas}.SetRows(g, {GH}, B, {bih}, bhh);");
-                    w.Line($"{Names.Blas}.MatMulTransposedAdd({current}, {inW}, {wih}, g, {GH}, B, {GH}, {inW});");
-                    w.Line($"{Names.Blas}.MatMulTransposedAdd(h, {H}, whh, g, {GH}, B, {GH}, {H});");
-                    w.Line($"{Names.Cells}.Rnn{act}Forward(g, h);");
-                    break;
-            }
+            if (dir.StateC is not null) w.Line($"var c = st.Slice(S.{dir.StateC.Id}, S.{dir.StateC.Id}_len); // [B, {H}], c[t-1] in, c[t] out");
+            bool foldHiddenBias = spec.Kind != LayerKind.Gru;
+            w.Line(foldHiddenBias ? "// gates = W_ih x + b_ih + b_hh" : "// gx = W_ih x + b_ih");
+            w.Line(foldHiddenBias ? $"{Names.Blas}.SetRows(g, {GH}, B, {bih}, bhh);" : $"{Names.Blas}.SetRows(g, {GH}, B, {bih});");
+            w.Line($"{Names.Blas}.MatMulTransposedAdd({current}, {inW}, {wih}, g, {GH}, B, {GH}, {inW});");
+            w.Line($"{Names.ReadOnlySpan} hp = h; // h[t-1]; the cell overwrites it with h[t] element by element");
+            w.Line($"const int ldh = {H};");
+            ForwardEmitter.WriteRecurrence(w, spec, new ForwardEmitter.RecurrenceSpans(
+                HiddenGates: layer.StepHidden is null ? "" : $"q.Slice(Q.{layer.StepHidden.Id}, Q.{layer.StepHidden.Id}_len)",
+                ResetHidden: layer.StepResetHidden is null ? "" : $"q.Slice(Q.{layer.StepResetHidden.Id}, Q.{layer.StepResetHidden.Id}_len)",
+                CellPrevious: $"c.Slice(b * {H}, {H})",
+                CellOut: $"c.Slice(b * {H}, {H})",
+                HiddenOut: $"h.Slice(b * {H}, {H})"));
             w.CloseBlock();
             current = $"st.Slice(S.{dir.StateH.Id}, S.{dir.StateH.Id}_len)";
         }

@@ -235,10 +235,7 @@ namespace Demo
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 512, B, 512, 128);
                     // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                     for (int b = 0; b < B; b++)
-                    {
-                        global::System.ReadOnlySpan<float> cp = s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((tp * B + b) * 128, 128);
-                        global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 512, 512), cp, cs.Slice((t * B + b) * 128, 128), hs.Slice((t * B + b) * 128, 128));
-                    }
+                        global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 512, 512), s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((tp * B + b) * 128, 128), cs.Slice((t * B + b) * 128, 128), hs.Slice((t * B + b) * 128, 128));
                 }
             }
 
@@ -449,11 +446,15 @@ namespace Demo
                 var g = q.Slice(Q.lstm_gates, Q.lstm_gates_len);
                 var whh = p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len);
                 var bhh = p.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len);
-                var c = st.Slice(S.lstm_l0_c_2, S.lstm_l0_c_2_len);
-                // gates = W_ih x + b_ih + W_hh h + b_hh
+                var c = st.Slice(S.lstm_l0_c_2, S.lstm_l0_c_2_len); // [B, 128], c[t-1] in, c[t] out
+                // gates = W_ih x + b_ih + b_hh
                 global::RnnGen.Kernels.Blas.SetRows(g, 512, B, p.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len), bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(x, 65, p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), g, 512, B, 512, 65);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h, 128, whh, g, 512, B, 512, 128);
+                global::System.ReadOnlySpan<float> hp = h; // h[t-1]; the cell overwrites it with h[t] element by element
+                const int ldh = 128;
+                // gates += W_hh h[t-1]   [512 x 128]·[128] -> [512]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 512, B, 512, 128);
+                // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                 for (int b = 0; b < B; b++)
                     global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 512, 512), c.Slice(b * 128, 128), c.Slice(b * 128, 128), h.Slice(b * 128, 128));
             }

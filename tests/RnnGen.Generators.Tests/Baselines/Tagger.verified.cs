@@ -420,10 +420,7 @@ static partial class Outer
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 36, B, 36, 9);
                     // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                     for (int b = 0; b < B; b++)
-                    {
-                        global::System.ReadOnlySpan<float> cp = s == 0 ? c0.Slice(b * 9, 9) : cs.Slice((tp * B + b) * 9, 9);
-                        global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 36, 36), cp, cs.Slice((t * B + b) * 9, 9), hs.Slice((t * B + b) * 9, 9));
-                    }
+                        global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 36, 36), s == 0 ? c0.Slice(b * 9, 9) : cs.Slice((tp * B + b) * 9, 9), cs.Slice((t * B + b) * 9, 9), hs.Slice((t * B + b) * 9, 9));
                 }
             }
 
@@ -733,22 +730,26 @@ static partial class Outer
                 var g = q.Slice(Q.enc_gates, Q.enc_gates_len);
                 var whh = p.Slice(P.enc_weight_hh_l0, P.enc_weight_hh_l0_len);
                 var bhh = p.Slice(P.enc_bias_hh_l0, P.enc_bias_hh_l0_len);
-                var gh = q.Slice(Q.enc_gh, Q.enc_gh_len);
                 // gx = W_ih x + b_ih
                 global::RnnGen.Kernels.Blas.SetRows(g, 18, B, p.Slice(P.enc_bias_ih_l0, P.enc_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(q.Slice(Q.emb_out_2, Q.emb_out_2_len), 8, p.Slice(P.enc_weight_ih_l0, P.enc_weight_ih_l0_len), g, 18, B, 18, 8);
+                global::System.ReadOnlySpan<float> hp = h; // h[t-1]; the cell overwrites it with h[t] element by element
+                const int ldh = 6;
+                // gh_rz = W_hr,hz h[t-1] + b_hr,hz   [12 x 6]·[6] -> [12]
+                var gh = q.Slice(Q.enc_gh, Q.enc_gh_len);
                 var rh = q.Slice(Q.enc_rh, Q.enc_rh_len);
-                // gh_rz = W_hr,hz h + b_hr,hz; r, z; rh = r ⊙ h
                 global::RnnGen.Kernels.Blas.SetRows(gh, 18, B, bhh.Slice(0, 12));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h, 6, whh.Slice(0, 72), gh, 18, B, 12, 6);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh.Slice(0, 72), gh, 18, B, 12, 6);
+                // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]
                 for (int b = 0; b < B; b++)
-                    global::RnnGen.Kernels.Cells.GruResetBeforeGates(g.Slice(b * 18, 18), gh.Slice(b * 18, 12), h.Slice(b * 6, 6), rh.Slice(b * 6, 6));
-                // gh_n = W_hn (r ⊙ h) + b_hn; n; h
+                    global::RnnGen.Kernels.Cells.GruResetBeforeGates(g.Slice(b * 18, 18), gh.Slice(b * 18, 12), hp.Slice(b * ldh, 6), rh.Slice(b * 6, 6));
+                // gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [6 x 6]·[6] -> [6]
                 var ghn = gh.Slice(12);
                 global::RnnGen.Kernels.Blas.SetRows(ghn, 18, B, bhh.Slice(12, 6));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(rh, 6, whh.Slice(72, 36), ghn, 18, B, 6, 6);
+                // n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                 for (int b = 0; b < B; b++)
-                    global::RnnGen.Kernels.Cells.GruResetBeforeFinish(g.Slice(b * 18, 18), ghn.Slice(b * 18, 6), h.Slice(b * 6, 6), h.Slice(b * 6, 6));
+                    global::RnnGen.Kernels.Cells.GruResetBeforeFinish(g.Slice(b * 18, 18), ghn.Slice(b * 18, 6), hp.Slice(b * ldh, 6), h.Slice(b * 6, 6));
             }
 
             // ── Layer 2: Dense(5, Relu) 'mid' ──
@@ -766,11 +767,16 @@ static partial class Outer
                 var g = q.Slice(Q.rnn_gates, Q.rnn_gates_len);
                 var whh = p.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len);
                 var bhh = p.Slice(P.rnn_bias_hh_l0, P.rnn_bias_hh_l0_len);
-                // h = act(W_ih x + b_ih + W_hh h + b_hh)
+                // gates = W_ih x + b_ih + b_hh
                 global::RnnGen.Kernels.Blas.SetRows(g, 7, B, p.Slice(P.rnn_bias_ih_l0, P.rnn_bias_ih_l0_len), bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(q.Slice(Q.mid_out_2, Q.mid_out_2_len), 5, p.Slice(P.rnn_weight_ih_l0, P.rnn_weight_ih_l0_len), g, 7, B, 7, 5);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h, 7, whh, g, 7, B, 7, 7);
-                global::RnnGen.Kernels.Cells.RnnReluForward(g, h);
+                global::System.ReadOnlySpan<float> hp = h; // h[t-1]; the cell overwrites it with h[t] element by element
+                const int ldh = 7;
+                // pre += W_hh h[t-1]   [7 x 7]·[7] -> [7]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 7, B, 7, 7);
+                // h = relu(pre)
+                for (int b = 0; b < B; b++)
+                    global::RnnGen.Kernels.Cells.RnnReluForward(g.Slice(b * 7, 7), h.Slice(b * 7, 7));
             }
 
             // ── Layer 4: Lstm(9) 'top' ──
@@ -780,11 +786,15 @@ static partial class Outer
                 var g = q.Slice(Q.top_gates, Q.top_gates_len);
                 var whh = p.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len);
                 var bhh = p.Slice(P.top_bias_hh_l0, P.top_bias_hh_l0_len);
-                var c = st.Slice(S.top_l0_c_2, S.top_l0_c_2_len);
-                // gates = W_ih x + b_ih + W_hh h + b_hh
+                var c = st.Slice(S.top_l0_c_2, S.top_l0_c_2_len); // [B, 9], c[t-1] in, c[t] out
+                // gates = W_ih x + b_ih + b_hh
                 global::RnnGen.Kernels.Blas.SetRows(g, 36, B, p.Slice(P.top_bias_ih_l0, P.top_bias_ih_l0_len), bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(st.Slice(S.enc_l0_h, S.enc_l0_h_len), 6, p.Slice(P.top_weight_ih_l0, P.top_weight_ih_l0_len), g, 36, B, 36, 6);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h, 9, whh, g, 36, B, 36, 9);
+                global::System.ReadOnlySpan<float> hp = h; // h[t-1]; the cell overwrites it with h[t] element by element
+                const int ldh = 9;
+                // gates += W_hh h[t-1]   [36 x 9]·[9] -> [36]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 36, B, 36, 9);
+                // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                 for (int b = 0; b < B; b++)
                     global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 36, 36), c.Slice(b * 9, 9), c.Slice(b * 9, 9), h.Slice(b * 9, 9));
             }
