@@ -14,9 +14,10 @@ using RnnGen.Generators.Diagnostics;
 namespace RnnGen.CodeFixers;
 
 /// <summary>
-/// RNN0005 and RNN0017: removes an attribute argument that must not be there — <c>InputSize</c>
-/// on a model whose first layer is an embedding, and <c>OutputSteps</c> or <c>Decoder</c>
-/// outside an encoder–decoder model.
+/// RNN0005, RNN0017 and RNN0028: removes an attribute argument that must not be there —
+/// <c>InputSize</c> on a model whose first layer is an embedding, <c>OutputSteps</c> or
+/// <c>Decoder</c> outside an encoder–decoder model, and <c>Bidirectional</c> on a layer that
+/// generates its sequence step by step.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveArgumentCodeFixProvider)), Shared]
 public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
@@ -27,10 +28,14 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
     /// <summary>Identifies the RNN0017 fix for fix-all.</summary>
     public const string RemoveEncoderDecoderOptionKey = "RNN0017.RemoveOption";
 
+    /// <summary>Identifies the RNN0028 fix for fix-all.</summary>
+    public const string RemoveBidirectionalKey = "RNN0028.RemoveBidirectional";
+
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.InputSizeWithEmbedding.Id,
-        DiagnosticDescriptors.EncoderDecoderOnly.Id);
+        DiagnosticDescriptors.EncoderDecoderOnly.Id,
+        DiagnosticDescriptors.BidirectionalGenerator.Id);
 
     /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() => FixRunner.Create(FixAsync);
@@ -45,10 +50,12 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
             var argument = FindArgument(root, diagnostic);
             if (argument is null) continue;
             string name = argument.NameEquals!.Name.Identifier.ValueText;
-            string title = diagnostic.Id == DiagnosticDescriptors.InputSizeWithEmbedding.Id
-                ? "Remove 'InputSize' (the embedding sets the width)"
-                : $"Remove '{name}' (only for EncoderDecoder models)";
-            string key = diagnostic.Id == DiagnosticDescriptors.InputSizeWithEmbedding.Id ? RemoveInputSizeKey : RemoveEncoderDecoderOptionKey;
+            var (title, key) = diagnostic.Id switch
+            {
+                "RNN0005" => ("Remove 'InputSize' (the embedding sets the width)", RemoveInputSizeKey),
+                "RNN0028" => ("Remove 'Bidirectional' (outputs are generated one step at a time)", RemoveBidirectionalKey),
+                _ => ($"Remove '{name}' (only for EncoderDecoder models)", RemoveEncoderDecoderOptionKey),
+            };
             context.RegisterCodeFix(
                 CodeAction.Create(
                     title,
@@ -97,9 +104,12 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
         if (argument?.NameEquals is null || argument.Span != diagnostic.Location.SourceSpan) return null;
         if (argument.Parent is not AttributeArgumentListSyntax) return null;
         string name = argument.NameEquals.Name.Identifier.ValueText;
-        bool expected = diagnostic.Id == DiagnosticDescriptors.InputSizeWithEmbedding.Id
-            ? name == "InputSize"
-            : name is "OutputSteps" or "Decoder";
+        bool expected = diagnostic.Id switch
+        {
+            "RNN0005" => name == "InputSize",
+            "RNN0028" => name == "Bidirectional",
+            _ => name is "OutputSteps" or "Decoder",
+        };
         return expected ? argument : null;
     }
 }

@@ -121,4 +121,44 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor RuntimeTooOld = Error("RNN0027",
         "RnnGen runtime too old",
         "The referenced RnnGen runtime is version {0}, older than the generator ({1}): the generated code needs a runtime at least as new; update the RnnGen package");
+
+    public static readonly DiagnosticDescriptor BidirectionalGenerator = Error("RNN0028",
+        "Bidirectional layer in a generating model",
+        "'{0}' is bidirectional, but {1} feeds each output back as the next input: the backward direction would need outputs that do not exist yet; remove 'Bidirectional'");
+
+    public static readonly DiagnosticDescriptor StepOnBidirectional = Error("RNN0029",
+        "Streaming a bidirectional model",
+        "'{0}' has no '{1}': its layer '{2}' is bidirectional, and the backward direction needs the whole sequence before the first output; call Predict on whole sequences, or make the layer unidirectional to stream");
+
+    public static readonly DiagnosticDescriptor FeedbackWidth = Error("RNN0030",
+        "Output cannot be fed back as input",
+        "A OneToMany model feeds each output back as the next input, so '{0}' must output {1} features ({2}); it outputs {3}");
+
+    public static readonly DiagnosticDescriptor NoDecoder = Error("RNN0031",
+        "EncoderDecoder without a decoder",
+        "The EncoderDecoder model '{0}' has no recurrent layer marked 'Decoder = true': mark the recurrent layer that starts the decoder");
+
+    public static readonly DiagnosticDescriptor OutputStepsMissing = Error("RNN0032",
+        "OutputSteps is missing or not positive",
+        "An EncoderDecoder model needs 'OutputSteps' = the decoder's output length, a positive number (it is {0})");
+
+    public static readonly DiagnosticDescriptor NoEncoder = Error("RNN0033",
+        "Decoder without an encoder",
+        "'{0}' starts the decoder, but no recurrent layer comes before it to encode the input: declare the encoder's recurrent layer first");
+
+    public static readonly DiagnosticDescriptor DecoderStateMismatch = Error("RNN0034",
+        "Decoder cannot take the encoder's state",
+        "Decoder '{0}' starts from the final state of encoder '{1}', but {2}");
+
+    public static readonly DiagnosticDescriptor DecoderReadsEncoder = Error("RNN0035",
+        "Decoder layer reads the encoder",
+        "'{0}' is part of the decoder and cannot read '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor LargeCode = Warning("RNN0036",
+        "Generated code is very large",
+        "'{0}' generates about {1:N0} lines of C# ({2} recurrent layer passes); code this large slows the build and the IDE and its methods grow past the sizes the JIT optimizes: use fewer stacked layers, or drop 'Bidirectional' where the model does not need it");
+
+    public static readonly DiagnosticDescriptor LargeMemory = Warning("RNN0037",
+        "Model needs a lot of memory",
+        "'{0}' allocates about {1:N0} MB per instance for parameters, gradients and activations (Steps = {2}, BatchSize = {3}); if that is not intended, reduce Steps, BatchSize or the hidden sizes");
 }

@@ -42,6 +42,7 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
             var generator = typeof(RnnModelAnalyzer).Assembly.GetName().Version ?? new System.Version(0, 0);
             bool tooOld = runtime < new System.Version(generator.Major, generator.Minor, generator.Build < 0 ? 0 : generator.Build);
             start.RegisterSymbolAction(ctx => AnalyzeType(ctx, modelAttribute, tooOld ? (runtime, generator) : null), SymbolKind.NamedType);
+            start.RegisterSyntaxNodeAction(ctx => AnalyzeStepAccess(ctx, modelAttribute), SyntaxKind.SimpleMemberAccessExpression);
         });
     }
 
@@ -74,8 +75,31 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
         if (parsed is null) return;
         foreach (var issue in ModelValidator.Validate(parsed.Spec))
         {
-            context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, Locate(type, parsed, issue, context.CancellationToken), issue.Args));
+            var properties = issue.FixValue is null
+                ? ImmutableDictionary<string, string?>.Empty
+                : ImmutableDictionary<string, string?>.Empty
+                    .Add(ValidationIssue.FixValueProperty, issue.FixValue)
+                    .Add(ValidationIssue.FixArgumentProperty, issue.Argument);
+            context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, Locate(type, parsed, issue, context.CancellationToken), properties, issue.Args));
         }
+    }
+
+    /// <summary>
+    /// RNN0029: <c>model.Step</c> on a bidirectional model. The generator leaves <c>Step</c> out
+    /// (the backward direction needs the whole sequence), so the compiler only says the member is
+    /// missing; this says why and what to do instead.
+    /// </summary>
+    private static void AnalyzeStepAccess(SyntaxNodeAnalysisContext context, INamedTypeSymbol modelAttribute)
+    {
+        var access = (MemberAccessExpressionSyntax)context.Node;
+        if (access.Name.Identifier.ValueText != "Step") return;
+        if (context.SemanticModel.GetSymbolInfo(access, context.CancellationToken).Symbol is not null) return;
+        if (context.SemanticModel.GetTypeInfo(access.Expression, context.CancellationToken).Type is not INamedTypeSymbol type) return;
+        if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute))) return;
+        var parsed = ModelParser.Parse(type, context.CancellationToken);
+        var bidirectional = parsed?.Spec.Layers.FirstOrDefault(l => l.IsRecurrent && l.Bidirectional);
+        if (bidirectional is null) return;
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StepOnBidirectional, access.Name.GetLocation(), type.Name, "Step", bidirectional.Name));
     }
 
     private static Location Locate(INamedTypeSymbol type, ParsedModel parsed, ValidationIssue issue, System.Threading.CancellationToken ct)

@@ -3,7 +3,8 @@ using RnnGen.Generators.Helpers;
 namespace RnnGen.Generators.Model;
 
 /// <summary>How one layer is connected: what it reads and what it produces.</summary>
-/// <param name="Source">Index of the layer it reads, or -1 for the model's input.</param>
+/// <param name="Source">Index of the layer it reads, or -1 for the model's input (for the first decoder layer of an
+/// encoder–decoder model: the previous output, fed back).</param>
 /// <param name="InputIsSequence">Whether its input holds one vector per step (otherwise one per sequence).</param>
 /// <param name="InputWidth">Features of its input.</param>
 /// <param name="OutputIsSequence">Whether its output holds one vector per step.</param>
@@ -24,6 +25,38 @@ internal static class WiringResolver
         return last;
     }
 
+    /// <summary>
+    /// The index of the layer that starts the decoder of an <c>EncoderDecoder</c> model (the first
+    /// recurrent layer marked <c>Decoder = true</c>), or -1 (no decoder, or another mode).
+    /// </summary>
+    public static int DecoderStart(ModelSpec spec)
+    {
+        if (spec.Mode != SequenceMode.EncoderDecoder) return -1;
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            if (spec.Layers[i].IsRecurrent && spec.Layers[i].Decoder) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>The index of the last recurrent layer before <paramref name="before"/>, or -1.</summary>
+    public static int LastRecurrentBefore(ModelSpec spec, int before)
+    {
+        for (int i = System.Math.Min(before, spec.Layers.Count) - 1; i >= 0; i--)
+        {
+            if (spec.Layers[i].IsRecurrent) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>Features a layer outputs per step (it does not depend on what the layer reads).</summary>
+    public static int OutputWidth(LayerSpec layer) => layer.Kind switch
+    {
+        LayerKind.Embedding => layer.Dimension,
+        LayerKind.Dense => layer.Size,
+        _ => layer.Size * layer.Directions,
+    };
+
     /// <summary>Index of the earlier layer named <paramref name="name"/>, or -1.</summary>
     public static int FindEarlier(ModelSpec spec, string name, int before)
     {
@@ -43,6 +76,7 @@ internal static class WiringResolver
         var layers = spec.Layers;
         var result = new LayerWiring[layers.Count];
         int lastRecurrent = LastRecurrent(spec);
+        int decoderStart = DecoderStart(spec);
         for (int i = 0; i < layers.Count; i++)
         {
             var layer = layers[i];
@@ -52,14 +86,15 @@ internal static class WiringResolver
                 source = FindEarlier(spec, layer.From, i);
                 if (source < 0) return null;
             }
+            if (i == decoderStart)
+            {
+                // The decoder's first layer reads the model's previous output; its state comes from the encoder.
+                result[i] = new LayerWiring(-1, true, OutputWidth(layers[layers.Count - 1]), true, OutputWidth(layer));
+                continue;
+            }
             bool inSeq = source < 0 || result[source].OutputIsSequence;
             int inWidth = source < 0 ? (layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 0 : spec.InputSize) : result[source].OutputWidth;
-            int outWidth = layer.Kind switch
-            {
-                LayerKind.Embedding => layer.Dimension,
-                LayerKind.Dense => layer.Size,
-                _ => layer.Size * layer.Directions,
-            };
+            int outWidth = OutputWidth(layer);
             bool outSeq = layer.IsRecurrent
                 ? !(spec.Mode == SequenceMode.ManyToOne && i == lastRecurrent)
                 : inSeq;

@@ -98,6 +98,14 @@ internal static class ModelValidator
         {
             Model(DiagnosticDescriptors.EncoderDecoderOnly, "OutputSteps", "OutputSteps");
         }
+        else if (spec.Mode == SequenceMode.EncoderDecoder && spec.OutputSteps <= 0)
+        {
+            Model(DiagnosticDescriptors.OutputStepsMissing, "OutputSteps", spec.OutputSteps);
+        }
+        else if (spec.OutputSteps > MaxSteps)
+        {
+            Model(DiagnosticDescriptors.SizeOutOfRange, "OutputSteps", "OutputSteps", "the model", spec.OutputSteps, MaxSteps);
+        }
         if (spec.Loss is < LossKind.Auto or > LossKind.MeanSquaredError)
         {
             Model(DiagnosticDescriptors.BadArgument, "Loss", "Loss");
@@ -142,6 +150,7 @@ internal static class ModelValidator
             }
         }
         if (!anyRecurrent) Model(DiagnosticDescriptors.NoRecurrentLayer, null, spec.ClassName);
+        ValidateGeneration(spec, issues);
 
         // Wiring: From names, what each layer reads.
         bool wiringOk = true;
@@ -149,7 +158,13 @@ internal static class ModelValidator
         {
             var from = layers[i].From;
             if (from is null || layers[i].Kind == LayerKind.Embedding) continue;
-            if (WiringResolver.FindEarlier(spec, from, i) < 0)
+            int source = WiringResolver.FindEarlier(spec, from, i);
+            if (source >= 0)
+            {
+                string? crossing = DecoderCrossing(spec, i, source);
+                if (crossing is not null) Layer(DiagnosticDescriptors.DecoderReadsEncoder, i, "From", layers[i].Name, from, crossing);
+            }
+            else
             {
                 wiringOk = false;
                 var nearest = Nearest(from, layers.Take(i).Select(l => l.Name));
@@ -159,7 +174,9 @@ internal static class ModelValidator
                 Layer(DiagnosticDescriptors.UnknownFrom, i, "From", layers[i].Name, from, hint);
             }
         }
-        if (HasErrors(issues) || !wiringOk) return issues;
+        // Later checks need sound sizes and wiring; a mode this version cannot generate yet is
+        // no reason to hold back what else is wrong with the model.
+        if (!wiringOk || issues.Any(i => i.Descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error && i.Descriptor != DiagnosticDescriptors.ModeNotSupported)) return issues;
 
         var wiring = WiringResolver.Resolve(spec)!;
         var read = new bool[layers.Count];
@@ -167,9 +184,20 @@ internal static class ModelValidator
         {
             if (wiring[i].Source >= 0) read[wiring[i].Source] = true;
         }
+        int decoderStart = WiringResolver.DecoderStart(spec);
+        int encoderState = WiringResolver.LastRecurrentBefore(spec, decoderStart);
+        if (decoderStart >= 0 && encoderState >= 0)
+        {
+            read[encoderState] = true; // its final state starts the decoder
+            ValidateStateHandOver(spec, encoderState, decoderStart, issues);
+        }
         for (int i = 0; i < layers.Count - 1; i++)
         {
             if (!read[i]) Layer(DiagnosticDescriptors.UnusedLayer, i, null, layers[i].Name);
+        }
+        if (spec.Mode == SequenceMode.OneToMany)
+        {
+            ValidateFeedbackWidth(spec, wiring, issues);
         }
         if (spec.Mode == SequenceMode.ManyToOne && wiring[layers.Count - 1].OutputIsSequence)
         {
@@ -187,19 +215,154 @@ internal static class ModelValidator
             Model(DiagnosticDescriptors.SquaredErrorOnProbabilities, "Loss", headActivation.ToString(),
                 headActivation == Activation.Softmax ? "cross-entropy (LossKind.CrossEntropy)" : "binary cross-entropy (LossKind.BinaryCrossEntropy)");
 
-        // Size: every offset must stay an int.
+        // Size: every offset must stay an int; warn well before that, and when the code grows large.
         long floats = EstimateFloats(spec, wiring);
         if (floats > MaxFloats)
         {
             Model(DiagnosticDescriptors.ModelTooLarge, null, spec.ClassName, floats, "parameters and activations", MaxFloats);
         }
+        else if (floats > LargeMemoryFloats)
+        {
+            Model(DiagnosticDescriptors.LargeMemory, null, spec.ClassName, floats * sizeof(float) / (1024 * 1024), spec.Steps, spec.BatchSize);
+        }
+        var (lines, passes) = EstimateLines(spec);
+        if (lines > LargeCodeLines)
+        {
+            Model(DiagnosticDescriptors.LargeCode, null, spec.ClassName, (lines + 50) / 100 * 100, passes);
+        }
         return issues;
+    }
+
+    /// <summary>Above this many floats (256 MB) a model gets the RNN0037 warning.</summary>
+    public const long LargeMemoryFloats = 1L << 26;
+
+    /// <summary>Above this many estimated lines of generated code a model gets the RNN0036 warning.</summary>
+    public const int LargeCodeLines = 10_000;
+
+    /// <summary>
+    /// An estimate of the generated file's length, and the recurrent passes (stacked layers ×
+    /// directions) behind it. The time loop keeps the code independent of Steps; it grows with
+    /// each layer and direction, whose forward, backward and streaming code is specialized.
+    /// Calibrated on generated files (a one-layer LSTM model: 514 lines; 64 bidirectional
+    /// layers: 14,296), within a few percent.
+    /// </summary>
+    public static (int Lines, int Passes) EstimateLines(ModelSpec spec)
+    {
+        long lines = 380, passes = 0;
+        foreach (var layer in spec.Layers)
+        {
+            if (layer.IsRecurrent)
+            {
+                long n = Math.Max(0, layer.NumLayers);
+                lines += n * (132 + (layer.Directions - 1) * 80);
+                passes += n * layer.Directions;
+            }
+            else
+            {
+                lines += 41;
+            }
+        }
+        return ((int)Math.Min(int.MaxValue, lines), (int)Math.Min(int.MaxValue, passes));
+    }
+
+    /// <summary>
+    /// OneToMany and the decoder of EncoderDecoder run step by step, each output fed back as the
+    /// next input: no layer there can look ahead, and the encoder–decoder needs both halves.
+    /// </summary>
+    private static void ValidateGeneration(ModelSpec spec, List<ValidationIssue> issues)
+    {
+        var layers = spec.Layers;
+        int decoderStart = WiringResolver.DecoderStart(spec);
+        if (spec.Mode == SequenceMode.EncoderDecoder)
+        {
+            if (decoderStart < 0)
+            {
+                issues.Add(new ValidationIssue(DiagnosticDescriptors.NoDecoder, IssueTarget.ModelAttribute, -1, "Mode", new object?[] { spec.ClassName }));
+            }
+            else if (WiringResolver.LastRecurrentBefore(spec, decoderStart) < 0)
+            {
+                issues.Add(new ValidationIssue(DiagnosticDescriptors.NoEncoder, IssueTarget.Layer, decoderStart, "Decoder", new object?[] { layers[decoderStart].Name }));
+            }
+        }
+        int firstGenerating = spec.Mode == SequenceMode.OneToMany ? 0 : decoderStart;
+        if (firstGenerating < 0) return;
+        string mode = spec.Mode == SequenceMode.OneToMany ? "a OneToMany model" : "the decoder of an EncoderDecoder model";
+        for (int i = firstGenerating; i < layers.Count; i++)
+        {
+            if (layers[i].IsRecurrent && layers[i].Bidirectional)
+            {
+                issues.Add(new ValidationIssue(DiagnosticDescriptors.BidirectionalGenerator, IssueTarget.Layer, i, "Bidirectional", new object?[] { layers[i].Name, mode }));
+            }
+        }
+    }
+
+    /// <summary>Why layer <paramref name="reader"/> cannot read layer <paramref name="source"/> across the encoder–decoder boundary, or null.</summary>
+    private static string? DecoderCrossing(ModelSpec spec, int reader, int source)
+    {
+        int decoderStart = WiringResolver.DecoderStart(spec);
+        if (decoderStart < 0 || reader < decoderStart) return null;
+        if (reader == decoderStart)
+        {
+            return "the decoder's first layer reads the model's previous output and starts from the encoder's final state; remove 'From'";
+        }
+        return source < decoderStart
+            ? $"the encoder runs over the {spec.Steps} input steps and the decoder over the {spec.OutputSteps} output steps, so their sequences do not line up; read a decoder layer"
+            : null;
+    }
+
+    /// <summary>RNN0034: the decoder's first layer must take the encoder's final state as its own initial state.</summary>
+    private static void ValidateStateHandOver(ModelSpec spec, int encoder, int decoder, List<ValidationIssue> issues)
+    {
+        var enc = spec.Layers[encoder];
+        var dec = spec.Layers[decoder];
+        void Report(string? argument, string reason, string? fix) =>
+            issues.Add(new ValidationIssue(DiagnosticDescriptors.DecoderStateMismatch, IssueTarget.Layer, decoder, argument, new object?[] { dec.Name, enc.Name, reason }) { FixValue = fix });
+
+        bool encLstm = enc.Kind == LayerKind.Lstm, decLstm = dec.Kind == LayerKind.Lstm;
+        if (encLstm != decLstm)
+        {
+            Report(null, encLstm
+                ? "an LSTM's state is (h, c) and a GRU's or simple RNN's only h: make the decoder an [Lstm] too"
+                : "a GRU's or simple RNN's state is only h and an LSTM needs (h, c): make the decoder a [Gru] or [SimpleRnn] too", null);
+            return;
+        }
+        int width = enc.Size * enc.Directions;
+        if (dec.Size != width)
+        {
+            string why = enc.Bidirectional
+                ? $"its hidden size is {dec.Size} and the encoder's final state is {width} wide (2 × {enc.Size}: the bidirectional encoder's forward and backward states side by side); set it to {width}"
+                : $"its hidden size is {dec.Size} and the encoder's final state is {width} wide; set it to {width}";
+            Report("hiddenSize", why, width.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (dec.NumLayers != enc.NumLayers)
+        {
+            Report("Layers", $"it stacks {dec.NumLayers} layer(s) and the encoder {enc.NumLayers}: decoder layer l starts from encoder layer l, so set 'Layers = {enc.NumLayers}'",
+                enc.NumLayers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>RNN0030: in OneToMany the output is the next input, so their widths must agree.</summary>
+    private static void ValidateFeedbackWidth(ModelSpec spec, LayerWiring[] wiring, List<ValidationIssue> issues)
+    {
+        var layers = spec.Layers;
+        int last = layers.Count - 1;
+        bool embedding = layers[0].Kind == LayerKind.Embedding;
+        int expected = embedding ? layers[0].Size : spec.InputSize;
+        int actual = wiring[last].OutputWidth;
+        if (actual == expected) return;
+        string what = embedding
+            ? $"the embedding's vocabulary size: the most likely token is fed back"
+            : "the model's InputSize";
+        var head = layers[last];
+        string argument = head.Kind == LayerKind.Dense ? "size" : "hiddenSize";
+        string? fix = head.Kind == LayerKind.Dense || !head.Bidirectional ? expected.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        issues.Add(new ValidationIssue(DiagnosticDescriptors.FeedbackWidth, IssueTarget.Layer, last, argument, new object?[] { head.Name, expected, what, actual }) { FixValue = fix });
     }
 
     /// <summary>An upper bound of the floats the model allocates (parameters, gradients, activations).</summary>
     public static long EstimateFloats(ModelSpec spec, LayerWiring[] wiring)
     {
-        long t = spec.Steps, b = spec.BatchSize;
+        long t = Math.Max(spec.Steps, spec.OutputSteps), b = spec.BatchSize;
         long maxHidden = 1;
         foreach (var l in spec.Layers) if (l.IsRecurrent) maxHidden = Math.Max(maxHidden, l.Size);
         long total = t * b * Math.Max(1, spec.InputSize) + b * maxHidden; // staged input, zeros

@@ -11,4 +11,14 @@ internal enum IssueTarget { Class, ModelAttribute, Layer }
 /// <param name="LayerIndex">The layer, when <paramref name="Target"/> is <see cref="IssueTarget.Layer"/>.</param>
 /// <param name="Argument">The attribute argument at fault (a named property, or the constructor parameter's name: "hiddenSize", "size", "vocabularySize", "dimension"), or null for the whole attribute.</param>
 /// <param name="Args">Message arguments.</param>
-internal sealed record ValidationIssue(DiagnosticDescriptor Descriptor, IssueTarget Target, int LayerIndex, string? Argument, object?[] Args);
+internal sealed record ValidationIssue(DiagnosticDescriptor Descriptor, IssueTarget Target, int LayerIndex, string? Argument, object?[] Args)
+{
+    /// <summary>The value a code fix can write into <see cref="Argument"/> to resolve the issue (an inferred size), or null.</summary>
+    public string? FixValue { get; init; }
+
+    /// <summary>The diagnostic property that carries <see cref="FixValue"/> to the code fix.</summary>
+    public const string FixValueProperty = "FixValue";
+
+    /// <summary>The diagnostic property that carries <see cref="Argument"/> (the argument to set) to the code fix.</summary>
+    public const string FixArgumentProperty = "FixArgument";
+}

@@ -174,16 +174,19 @@ public sealed class ModelAttributeDiagnosticsTests
     // RNN0014: mode not supported
 
     [Theory]
-    [InlineData("Mode = SequenceMode.OneToMany", "Mode 'OneToMany' is not supported by this version of RnnGen; use ManyToMany or ManyToOne")]
-    [InlineData("Mode = SequenceMode.EncoderDecoder", "Mode 'EncoderDecoder' is not supported by this version of RnnGen; use ManyToMany or ManyToOne")]
-    [InlineData("Mode = (SequenceMode)9", "Mode '9' is not supported by this version of RnnGen; use ManyToMany or ManyToOne")]
-    public void RNN0014_Reported_OnMode(string mode, string message)
+    [InlineData("Mode = SequenceMode.OneToMany", "", "Mode 'OneToMany' is not supported by this version of RnnGen; use ManyToMany or ManyToOne")]
+    [InlineData("Mode = SequenceMode.EncoderDecoder", ", OutputSteps = 2", "Mode 'EncoderDecoder' is not supported by this version of RnnGen; use ManyToMany or ManyToOne")]
+    [InlineData("Mode = (SequenceMode)9", "", "Mode '9' is not supported by this version of RnnGen; use ManyToMany or ManyToOne")]
+    public void RNN0014_Reported_OnMode(string mode, string more, string message)
     {
+        // Otherwise valid models of each mode: only the mode itself is reported.
         DiagnosticVerifier.Verify($$"""
             using RnnGen;
 
-            [RnnModel(InputSize = 4, Steps = 3, [|{{mode}}|])]
+            [RnnModel(InputSize = 4, Steps = 3, [|{{mode}}|]{{more}})]
             [Lstm(8)]
+            [Lstm(8, Decoder = {{(mode.Contains("EncoderDecoder", System.StringComparison.Ordinal) ? "true" : "false")}})]
+            [Dense(4)]
             public partial class Model { }
             """,
             "RNN0014",
@@ -301,10 +304,11 @@ public sealed class ModelAttributeDiagnosticsTests
     [Fact]
     public void RNN0020_NotReported_ForALargeModelUnderTheLimit()
     {
+        // Large enough for the RNN0037 warning (about 400 MB), under the hard limit.
         DiagnosticVerifier.VerifyNotReported("RNN0020", """
             using RnnGen;
 
-            [RnnModel(InputSize = 64, Steps = 512, BatchSize = 64)]
+            [{|RNN0037:RnnModel(InputSize = 64, Steps = 512, BatchSize = 64)|}]
             [Lstm(256)]
             [Dense(64, Activation = Activation.Softmax)]
             public partial class Model { }

@@ -56,7 +56,8 @@ internal static class DiagnosticVerifier
         }
 
         // With one model the generator's output follows from the diagnostics; with several the test checks it.
-        bool anyError = run.RnnDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+        // RNN0029 is about a call site (Step on a bidirectional model), not the model: the model is still generated.
+        bool anyError = run.RnnDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && d.Id != "RNN0029");
         if (anyError && CountModels(source) == 1)
         {
             AssertNothingGenerated(run);
