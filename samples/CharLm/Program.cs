@@ -57,7 +57,7 @@ internal static class Program
 
         // The tensors go straight into the generated model; the header's metadata carries the
         // alphabet and the numbers PyTorch computed when it saved the weights.
-        IReadOnlyDictionary<string, string> metadata = SafetensorsFile.Read(weights).Metadata;
+        IReadOnlyDictionary<string, string> metadata = SafetensorsFile.ReadMetadata(weights);
         if (!metadata.TryGetValue("alphabet", out string? alphabet))
         {
             throw new InvalidDataException($"{weights} has no \"alphabet\" in its metadata.");

@@ -24,6 +24,44 @@ public sealed class SafetensorsFileTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
+    public void ReadMetadata_EqualsTheFullReadsMetadata(string name)
+    {
+        string path = Path.Combine(FixturesDirectory, name);
+        IReadOnlyDictionary<string, string> metadata = SafetensorsFile.ReadMetadata(path);
+        Assert.NotEmpty(metadata);
+        Assert.Equal(SafetensorsFile.Read(path).Metadata.OrderBy(p => p.Key, StringComparer.Ordinal), metadata.OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ReadMetadata_RejectsABadHeader_OrATruncatedFile_NamingTheFile()
+    {
+        string dir = Directory.CreateTempSubdirectory("rnngen-meta").FullName;
+        try
+        {
+            byte[] full = St.File("{\"__metadata__\":{\"alphabet\":\"abc\"},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", St.Floats(1f, 2f));
+            string good = Path.Combine(dir, "good.safetensors");
+            File.WriteAllBytes(good, full);
+            Assert.Equal("abc", SafetensorsFile.ReadMetadata(good)["alphabet"]);
+
+            // The header's offsets are checked against the file's length, as in a full read.
+            string truncated = Path.Combine(dir, "truncated.safetensors");
+            File.WriteAllBytes(truncated, full.AsSpan(0, full.Length - 4).ToArray());
+            var e = Assert.Throws<SafetensorsFormatException>(() => SafetensorsFile.ReadMetadata(truncated));
+            Assert.Contains("truncated.safetensors", e.Message, StringComparison.Ordinal);
+
+            string bad = Path.Combine(dir, "bad.safetensors");
+            File.WriteAllBytes(bad, St.File("{\"a\":", St.Data()));
+            e = Assert.Throws<SafetensorsFormatException>(() => SafetensorsFile.ReadMetadata(bad));
+            Assert.Contains("bad.safetensors", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
     public void PyTorchFixture_ReadsAndValidates(string name)
     {
         string path = Path.Combine(FixturesDirectory, name);
