@@ -29,6 +29,16 @@ public static class Blas
     private const int WeightBlockFloats = 16 * 1024; // w rows re-read by MatMulAdd (~64 KB)
 
     /// <summary>
+    /// The widest SIMD width, in bits, the kernels use in this process: 512, 256 or 128, or 0 when
+    /// they run scalar loops (no hardware intrinsics, e.g. <c>DOTNET_EnableHWIntrinsic=0</c>).
+    /// Under Native AOT it is fixed when the binary is compiled (see <c>IlcInstructionSet</c>).
+    /// </summary>
+    public static int VectorBits =>
+        Vector512.IsHardwareAccelerated ? 512 :
+        Vector256.IsHardwareAccelerated ? 256 :
+        Vector128.IsHardwareAccelerated ? 128 : 0;
+
+    /// <summary>
     /// Forward product with a PyTorch <c>nn.Linear</c>-layout weight:
     /// <c>y[r*ldy + i] += Σ_{j&lt;k} x[r*ldx + j] * w[i*k + j]</c> for <c>r &lt; rows</c>, <c>i &lt; m</c>.
     /// </summary>
