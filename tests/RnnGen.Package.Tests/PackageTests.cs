@@ -171,7 +171,7 @@ public sealed class PackageTests : IClassFixture<PackedPackage>
         Assert.False(WarningLine.IsMatch(build.Output), "The consumer builds with warnings:\n" + build);
         Assert.Contains("0 Warning(s)", build.Output);
 
-        CliResult run = DotnetCli.Run(consumer, "run", "--no-build", "-c", "Debug");
+        CliResult run = DotnetCli.Run(consumer, "run", "--no-build", "-c", "Debug", "-f", "net10.0");
         log.WriteLine($"consumer run: {run.Elapsed.TotalSeconds:F1} s");
         Assert.True(run.ExitCode == 0, "The consumer does not run:\n" + run);
         Dictionary<string, string> values = run.Output
