@@ -71,7 +71,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ModeNotSupported = Error("RNN0014",
         "Mode not supported yet",
-        "Mode '{0}' is not supported by this version of RnnGen; use ManyToMany or ManyToOne");
+        "Mode '{0}' is not supported by this version of RnnGen; use ManyToMany, ManyToOne or OneToMany");
 
 
     public static readonly DiagnosticDescriptor InvalidName = Error("RNN0016",

@@ -29,6 +29,14 @@ internal static class BackwardEmitter
         w.Line("/// <summary>Length of the targets of <c>ComputeGradients</c>: " + targetShape + ".</summary>");
         w.Line($"public const int TargetLength = {plan.TargetLength};");
         w.Line();
+        if (plan.Generates) WriteTeacherForcing(w, plan, inputType, targetType, targetShape, lossText);
+        // The training entry points over a whole input sequence. A generating (OneToMany) model
+        // runs them privately on the teacher-forced sequence that its public methods build.
+        string gradients = plan.Generates ? "private float SequenceGradients" : "public float ComputeGradients";
+        string lossOnly = plan.Generates ? "private float SequenceLoss" : "public float ComputeLoss";
+        string inputLength = plan.Generates ? "SequenceInputLength" : "InputLength";
+        if (!plan.Generates)
+        {
         w.Line("/// <summary>");
         w.Line($"/// Forward pass, loss and back-propagation through time over all {plan.T} steps. The loss is {lossText},");
         w.Line("/// the mean over every target (PyTorch's default reduction). Overwrites <see cref=\"Gradients\"/>; returns the loss.");
@@ -42,8 +50,9 @@ internal static class BackwardEmitter
         w.Line("/// <see cref=\"ComputeGradients(" + (plan.TokenInput ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ", " + (plan.ClassTargets ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ")\"/>, and, when <paramref name=\"inputGradients\"/> is not empty,");
         w.Line("/// the gradient of the loss with respect to the input ([B, T, X] batch-first; token models have none: pass an empty span).");
         w.Line("/// </summary>");
-        w.OpenBlock($"public float ComputeGradients({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
-        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
+        }
+        w.OpenBlock($"{gradients}({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
+        w.Line($"CheckLength(input.Length, {inputLength}, nameof(input));");
         w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
         w.Line("bool wantInputGradients = inputGradients.Length != 0;");
         if (plan.TokenInput)
@@ -53,7 +62,7 @@ internal static class BackwardEmitter
         }
         else
         {
-            w.Line("if (wantInputGradients) CheckLength(inputGradients.Length, InputLength, nameof(inputGradients));");
+            w.Line($"if (wantInputGradients) CheckLength(inputGradients.Length, {inputLength}, nameof(inputGradients));");
         }
         if (plan.ClassTargets) w.Line("CheckClasses(targets);");
         w.Line("Forward(input, logits: true, dropout: true);");
@@ -86,12 +95,15 @@ internal static class BackwardEmitter
             w.Line();
         }
 
-        w.Line("/// <summary>");
-        w.Line("/// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).");
-        w.Line("/// Leaves <see cref=\"Gradients\"/> untouched. Allocates nothing.");
-        w.Line("/// </summary>");
-        w.OpenBlock($"public float ComputeLoss({inputType} input, {targetType} targets)");
-        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
+        if (!plan.Generates)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).");
+            w.Line("/// Leaves <see cref=\"Gradients\"/> untouched. Allocates nothing.");
+            w.Line("/// </summary>");
+        }
+        w.OpenBlock($"{lossOnly}({inputType} input, {targetType} targets)");
+        w.Line($"CheckLength(input.Length, {inputLength}, nameof(input));");
         w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
         if (plan.TokenInput) w.Line("CheckTokens(input);");
         if (plan.ClassTargets) w.Line("CheckClasses(targets);");
@@ -105,6 +117,91 @@ internal static class BackwardEmitter
         WriteTrainStep(w, plan, inputType, targetType);
         WriteLoss(w, plan, targetType);
         WriteBackward(w, plan, inputType);
+    }
+
+    /// <summary>
+    /// OneToMany training with teacher forcing: step 0 reads the given input, step t &gt; 0 the
+    /// target of step t − 1 (a class as a one-hot vector or a token id, or the target values),
+    /// so the forward pass and back-propagation run over that sequence as in a ManyToMany model.
+    /// </summary>
+    private static void WriteTeacherForcing(SourceWriter w, ModelPlan plan, string inputType, string targetType, string targetShape, string lossText)
+    {
+        string first = plan.TokenInput ? "[B] token ids" : "[B, X]";
+        w.Line("/// <summary>");
+        w.Line($"/// Teacher-forced forward pass, loss and back-propagation through time over all {plan.T} steps: step 0 reads");
+        w.Line($"/// <paramref name=\"input\"/> {first}, step t &gt; 0 the target of step t − 1 (as <c>Predict</c> would feed back its output).");
+        w.Line($"/// The loss is {lossText}, the mean over every target. Overwrites <see cref=\"Gradients\"/>; returns the loss.");
+        w.Line($"/// <paramref name=\"targets\"/>: {targetShape}, batch-first. Allocates nothing.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A target (or token id) is out of range; nothing was changed.</exception>");
+        w.Line($"public float ComputeGradients({inputType} input, {targetType} targets) => ComputeGradients(input, targets, default);");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// <see cref=\"ComputeGradients(" + (plan.TokenInput ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ", " + (plan.ClassTargets ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ")\"/>, and, when <paramref name=\"inputGradients\"/> is not empty,");
+        w.Line("/// the gradient of the loss with respect to the input ([B, X]; token models have none: pass an empty span).");
+        w.Line("/// </summary>");
+        w.OpenBlock($"public float ComputeGradients({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
+        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
+        w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
+        if (plan.TokenInput)
+        {
+            w.Line($"if (inputGradients.Length != 0) throw new {Names.ArgumentException}(\"A token model has no input gradient: pass an empty span.\", nameof(inputGradients));");
+            w.Line("TeacherForce(input, targets);");
+            w.Line("return SequenceGradients(_teacher, targets, default);");
+        }
+        else
+        {
+            w.Line("if (inputGradients.Length != 0) CheckLength(inputGradients.Length, InputLength, nameof(inputGradients));");
+            w.Line("TeacherForce(input, targets);");
+            w.Line("float loss = SequenceGradients(_teacher, targets, inputGradients.Length != 0 ? _teacherGradients : default);");
+            w.Line("// The input is step 0 of the sequence: inputGradients[b, :] = dx[b, 0, :]");
+            w.Line("if (inputGradients.Length != 0)");
+            w.Line("    for (int b = 0; b < BatchSize; b++)");
+            w.Line("        new " + Names.ReadOnlySpan + "(_teacherGradients, b * Steps * InputSize, InputSize).CopyTo(inputGradients.Slice(b * InputSize, InputSize));");
+            w.Line("return loss;");
+        }
+        w.CloseBlock();
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// The loss <c>ComputeGradients</c> would return (teacher-forced), without the backward pass and without dropout (for validation).");
+        w.Line("/// Leaves <see cref=\"Gradients\"/> untouched. Allocates nothing.");
+        w.Line("/// </summary>");
+        w.OpenBlock($"public float ComputeLoss({inputType} input, {targetType} targets)");
+        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
+        w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
+        w.Line("TeacherForce(input, targets);");
+        w.Line("return SequenceLoss(_teacher, targets);");
+        w.CloseBlock();
+        w.Line();
+
+        w.Line("/// <summary>The teacher-forced input sequence, batch-first: x[b, 0] = input[b], x[b, t] = the target of step t − 1.</summary>");
+        w.OpenBlock($"private void TeacherForce({inputType} input, {targetType} targets)");
+        if (plan.TokenInput) w.Line("CheckTokens(input);");
+        if (plan.ClassTargets) w.Line("CheckClasses(targets);");
+        string element = plan.TokenInput ? "int" : "float";
+        w.Line($"global::System.Span<{element}> x = _teacher;");
+        if (!plan.TokenInput && plan.ClassTargets) w.Line("x.Clear();");
+        w.OpenBlock("for (int b = 0; b < BatchSize; b++)");
+        if (plan.TokenInput)
+        {
+            w.Line("x[b * Steps] = input[b];");
+            w.Line("for (int t = 1; t < Steps; t++)");
+            w.Line(plan.ClassTargets
+                ? "    x[b * Steps + t] = targets[b * Steps + t - 1]; // VocabularySize == OutputSize (RNN0030)"
+                : "    x[b * Steps + t] = global::RnnGen.Text.Sampling.ArgMax(targets.Slice((b * Steps + t - 1) * OutputSize, OutputSize));");
+        }
+        else
+        {
+            w.Line("input.Slice(b * InputSize, InputSize).CopyTo(x.Slice(b * Steps * InputSize, InputSize));");
+            w.Line("for (int t = 1; t < Steps; t++)");
+            w.Line(plan.ClassTargets
+                ? "    x[(b * Steps + t) * InputSize + targets[b * Steps + t - 1]] = 1f; // one-hot; InputSize == OutputSize (RNN0030)"
+                : "    targets.Slice((b * Steps + t - 1) * OutputSize, OutputSize).CopyTo(x.Slice((b * Steps + t) * InputSize, InputSize));");
+        }
+        w.CloseBlock();
+        w.CloseBlock();
+        w.Line();
     }
 
     private static void WriteTrainStep(SourceWriter w, ModelPlan plan, string inputType, string targetType)

@@ -16,21 +16,28 @@ internal static class ForwardEmitter
         string inputType = plan.TokenInput ? Names.ReadOnlySpanInt : Names.ReadOnlySpan;
         string inputShape = plan.TokenInput ? "[B, T] token ids" : "[B, T, X]";
         string outputShape = plan.OutputIsSequence ? "[B, T, Y]" : "[B, Y]";
-        w.Line("/// <summary>");
-        w.Line($"/// Runs the model on a batch: <paramref name=\"input\"/> {inputShape}, <paramref name=\"output\"/> {outputShape}, batch-first and row-major.");
-        w.Line("/// Allocates nothing.");
-        w.Line("/// </summary>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
-        w.OpenBlock($"public void Predict({inputType} input, {Names.Span} output)");
-        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
-        w.Line("CheckLength(output.Length, OutputLength, nameof(output));");
-        if (plan.TokenInput) w.Line("CheckTokens(input);");
-        w.Line("Forward(input, logits: false, dropout: false);");
-        WriteOutputCopy(w, plan);
-        w.Line("if (CarryState) CarryFinalState();");
-        w.CloseBlock();
-        w.Line();
+        if (plan.Generates)
+        {
+            WriteGeneration(w, plan, inputType);
+        }
+        else
+        {
+            w.Line("/// <summary>");
+            w.Line($"/// Runs the model on a batch: <paramref name=\"input\"/> {inputShape}, <paramref name=\"output\"/> {outputShape}, batch-first and row-major.");
+            w.Line("/// Allocates nothing.");
+            w.Line("/// </summary>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
+            w.OpenBlock($"public void Predict({inputType} input, {Names.Span} output)");
+            w.Line("CheckLength(input.Length, InputLength, nameof(input));");
+            w.Line("CheckLength(output.Length, OutputLength, nameof(output));");
+            if (plan.TokenInput) w.Line("CheckTokens(input);");
+            w.Line("Forward(input, logits: false, dropout: false);");
+            WriteOutputCopy(w, plan);
+            w.Line("if (CarryState) CarryFinalState();");
+            w.CloseBlock();
+            w.Line();
+        }
 
         w.OpenBlock("private static void CheckLength(int actual, int expected, string name)");
         w.Line($"if (actual != expected) throw new {Names.ArgumentException}(\"Expected a span of \" + expected + \" floats/ids, got \" + actual + \".\", name);");
@@ -76,6 +83,62 @@ internal static class ForwardEmitter
                 case LayerKind.Dense: WriteDense(w, layer, plan.HeadFused && layer.Index == plan.Layers.Count - 1); break;
                 default: WriteRecurrent(w, plan, layer); break;
             }
+        }
+        w.CloseBlock();
+        w.Line();
+    }
+
+    /// <summary>
+    /// OneToMany: <c>Predict</c> generates the sequence with <c>Step</c>, feeding each output back
+    /// as the next input (the most likely class, one-hot or as a token id, for a softmax head or
+    /// token input; the values themselves otherwise).
+    /// </summary>
+    private static void WriteGeneration(SourceWriter w, ModelPlan plan, string inputType)
+    {
+        var head = plan.Layers[plan.Layers.Count - 1].Spec;
+        bool argmax = plan.TokenInput || (head.Kind == LayerKind.Dense && head.Activation == Activation.Softmax);
+        string first = plan.TokenInput ? "[B] token ids" : "[B, X]";
+        string feedback = plan.TokenInput ? "the most likely token" : argmax ? "the most likely class as a one-hot vector" : "the output itself";
+        w.Line("/// <summary>");
+        w.Line($"/// Generates {plan.T} steps from one input per sequence: <paramref name=\"input\"/> {first}, <paramref name=\"output\"/> [B, T, Y], batch-first.");
+        w.Line($"/// Each step's output is fed back as the next step's input ({feedback}: greedy decoding).");
+        w.Line("/// Starts from a zero state and leaves the state of <see cref=\"Step\"/> after the last step, so <c>Step</c> can continue");
+        w.Line("/// the sequence (or sample instead of taking the most likely output). <see cref=\"CarryState\"/> does not apply. Allocates nothing.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
+        w.OpenBlock($"public void Predict({inputType} input, {Names.Span} output)");
+        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
+        w.Line("CheckLength(output.Length, OutputLength, nameof(output));");
+        if (plan.TokenInput) w.Line("CheckTokens(input);");
+        w.Line("global::System.Array.Clear(_state, 0, _state.Length);");
+        w.Line("input.CopyTo(_feedback);");
+        w.Line($"{Names.Span} y = _generated;");
+        w.OpenBlock("for (int t = 0; t < Steps; t++)");
+        w.Line("Step(_feedback, y);");
+        w.Line("for (int b = 0; b < BatchSize; b++)");
+        w.Line("    y.Slice(b * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));");
+        w.Line("if (t + 1 < Steps) FeedBack(y, _feedback);");
+        w.CloseBlock();
+        w.CloseBlock();
+        w.Line();
+        string into = plan.TokenInput ? "global::System.Span<int>" : Names.Span;
+        w.Line("/// <summary>The next input from one step's output [B, Y].</summary>");
+        w.OpenBlock($"private static void FeedBack({Names.ReadOnlySpan} y, {into} x)");
+        if (plan.TokenInput)
+        {
+            w.Line("for (int b = 0; b < BatchSize; b++)");
+            w.Line("    x[b] = global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize));");
+        }
+        else if (argmax)
+        {
+            w.Line("x.Clear();");
+            w.Line("for (int b = 0; b < BatchSize; b++)");
+            w.Line("    x[b * InputSize + global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize))] = 1f;");
+        }
+        else
+        {
+            w.Line("y.CopyTo(x); // InputSize == OutputSize (RNN0030)");
         }
         w.CloseBlock();
         w.Line();

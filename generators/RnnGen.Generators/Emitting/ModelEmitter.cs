@@ -127,10 +127,22 @@ internal static class ModelEmitter
         w.Line($"public const int BatchSize = {spec.BatchSize};");
         w.Line("/// <summary>Number of floats in <see cref=\"Parameters\"/>.</summary>");
         w.Line($"public const int ParameterCount = {plan.ParameterCount};");
-        w.Line(plan.TokenInput
-            ? "/// <summary>Length of <c>Predict</c>'s input: [B, T] token ids.</summary>"
-            : "/// <summary>Length of <c>Predict</c>'s input: [B, T, X], batch-first.</summary>");
-        w.Line($"public const int InputLength = {plan.InputLength};");
+        if (plan.Generates)
+        {
+            w.Line(plan.TokenInput
+                ? "/// <summary>Length of <c>Predict</c>'s input: [B] token ids, the first token of each sequence.</summary>"
+                : "/// <summary>Length of <c>Predict</c>'s input: [B, X], the first input of each sequence.</summary>");
+            w.Line($"public const int InputLength = {plan.InputLength};");
+            w.Line("/// <summary>Length of the teacher-forced input sequence the forward pass reads in training: [B, T, X] (or [B, T] ids).</summary>");
+            w.Line($"private const int SequenceInputLength = {plan.SequenceInputLength};");
+        }
+        else
+        {
+            w.Line(plan.TokenInput
+                ? "/// <summary>Length of <c>Predict</c>'s input: [B, T] token ids.</summary>"
+                : "/// <summary>Length of <c>Predict</c>'s input: [B, T, X], batch-first.</summary>");
+            w.Line($"public const int InputLength = {plan.InputLength};");
+        }
         w.Line(plan.OutputIsSequence
             ? "/// <summary>Length of <c>Predict</c>'s output: [B, T, Y], batch-first.</summary>"
             : "/// <summary>Length of <c>Predict</c>'s output: [B, Y].</summary>");
@@ -183,6 +195,14 @@ internal static class ModelEmitter
         {
             w.Line($"private readonly float[] _state = new float[{plan.StateSize}];");
             w.Line($"private readonly float[] _stepWork = new float[{plan.StepWorkSize}];");
+        }
+        if (plan.Generates)
+        {
+            string element = plan.TokenInput ? "int" : "float";
+            w.Line($"private readonly {element}[] _feedback = new {element}[InputLength]; // Predict: the next step's input, [B{(plan.TokenInput ? "" : ", X")}]");
+            w.Line("private readonly float[] _generated = new float[BatchSize * OutputSize]; // Predict: one step's output, [B, Y]");
+            w.Line($"private readonly {element}[] _teacher = new {element}[SequenceInputLength]; // training: the teacher-forced input sequence");
+            if (!plan.TokenInput) w.Line("private readonly float[] _teacherGradients = new float[SequenceInputLength]; // training: its gradient");
         }
         w.Line();
         w.Line("/// <summary>Creates the model with parameters initialized like PyTorch's defaults from <see cref=\"DefaultSeed\"/>.</summary>");

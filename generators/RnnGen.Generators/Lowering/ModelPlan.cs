@@ -124,7 +124,12 @@ internal sealed class ModelPlan
     /// <summary>Features per output row Y.</summary>
     public int Y { get; set; }
     public bool OutputIsSequence { get; set; }
-    public int InputLength => B * T * (TokenInput ? 1 : X);
+    /// <summary>OneToMany: <c>Predict</c> generates T outputs from one input per sequence, each fed back as the next input.</summary>
+    public bool Generates => Spec.Mode == SequenceMode.OneToMany;
+    /// <summary>Length of the public input: [B, T, X] (or [B, T] ids); [B, X] (or [B] ids) when the model generates.</summary>
+    public int InputLength => Generates ? B * (TokenInput ? 1 : X) : SequenceInputLength;
+    /// <summary>Length of the input sequence the forward pass reads: [B, T, X] or [B, T] ids (teacher-forced when the model generates).</summary>
+    public int SequenceInputLength => B * T * (TokenInput ? 1 : X);
     public int OutputLength => B * Y * (OutputIsSequence ? T : 1);
     public List<TensorPlan> Tensors { get; } = new();
     public int ParameterCount { get; set; }

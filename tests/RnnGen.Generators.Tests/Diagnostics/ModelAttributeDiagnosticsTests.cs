@@ -174,9 +174,8 @@ public sealed class ModelAttributeDiagnosticsTests
     // RNN0014: mode not supported
 
     [Theory]
-    [InlineData("Mode = SequenceMode.OneToMany", "", "Mode 'OneToMany' is not supported by this version of RnnGen; use ManyToMany or ManyToOne")]
-    [InlineData("Mode = SequenceMode.EncoderDecoder", ", OutputSteps = 2", "Mode 'EncoderDecoder' is not supported by this version of RnnGen; use ManyToMany or ManyToOne")]
-    [InlineData("Mode = (SequenceMode)9", "", "Mode '9' is not supported by this version of RnnGen; use ManyToMany or ManyToOne")]
+    [InlineData("Mode = SequenceMode.EncoderDecoder", ", OutputSteps = 2", "Mode 'EncoderDecoder' is not supported by this version of RnnGen; use ManyToMany, ManyToOne or OneToMany")]
+    [InlineData("Mode = (SequenceMode)9", "", "Mode '9' is not supported by this version of RnnGen; use ManyToMany, ManyToOne or OneToMany")]
     public void RNN0014_Reported_OnMode(string mode, string more, string message)
     {
         // Otherwise valid models of each mode: only the mode itself is reported.
@@ -196,14 +195,15 @@ public sealed class ModelAttributeDiagnosticsTests
     [Theory]
     [InlineData("Mode = SequenceMode.ManyToMany")]
     [InlineData("Mode = SequenceMode.ManyToOne")]
-    public void RNN0014_NotReported_ForManyToManyAndManyToOne(string mode)
+    [InlineData("Mode = SequenceMode.OneToMany")]
+    public void RNN0014_NotReported_ForTheGeneratedModes(string mode)
     {
         DiagnosticVerifier.VerifyNotReported("RNN0014", $$"""
             using RnnGen;
 
             [RnnModel(InputSize = 4, Steps = 3, {{mode}})]
             [Lstm(8)]
-            [Dense(2)]
+            [Dense(4)]
             public partial class Model { }
             """);
     }

@@ -53,8 +53,20 @@ public sealed class SnapshotTests
         }
         """;
 
+    public const string Composer = """
+        using RnnGen;
+        namespace Demo;
+
+        [RnnModel(Steps = 32, BatchSize = 2, Mode = SequenceMode.OneToMany)]
+        [Embedding(40, 16, Name = "emb")]
+        [Lstm(64, Name = "lstm")]
+        [Dense(40, Name = "fc", Activation = Activation.Softmax)]
+        public partial class Composer { }
+        """;
+
     [Theory]
     [InlineData("CharRnn", CharRnn, "Demo.CharRnn.g.cs")]
+    [InlineData("Composer", Composer, "Demo.Composer.g.cs")]
     [InlineData("SequenceClassifier", Classifier, "Demo.Classifiers.SequenceClassifier.g.cs")]
     [InlineData("Tagger", Tagger, "Outer.Tagger.g.cs")]
     public void Generated_code_matches_the_baseline(string name, string source, string hintName)
