@@ -262,6 +262,84 @@ public static class Blas
     // the end of the row and masked so that already-processed lanes contribute nothing.
     // ---------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// <c>y[a, i..i+3] += x[a, :] · w[i..i+3, :]</c> for four input rows <c>a</c> (strides
+    /// <paramref name="ldx"/>, <paramref name="ldy"/>) and four weight rows starting at
+    /// <paramref name="w0"/> (stride <paramref name="k"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MatMulTransposedAdd4x4<TV, TOps>(ref float xa, int ldx, ref float w0, int k, ref float ya, int ldy, int kFull, int tail, int tailStart, TV mask)
+        where TV : struct
+        where TOps : struct, IVectorOps<TV>
+    {
+        int n = TOps.Count;
+        ref float w1 = ref Unsafe.Add(ref w0, k);
+        ref float w2 = ref Unsafe.Add(ref w1, k);
+        ref float w3 = ref Unsafe.Add(ref w2, k);
+        ref float xb = ref Unsafe.Add(ref xa, ldx);
+        ref float xc = ref Unsafe.Add(ref xb, ldx);
+        ref float xd = ref Unsafe.Add(ref xc, ldx);
+        TV a0 = default, a1 = default, a2 = default, a3 = default;
+        TV b0 = default, b1 = default, b2 = default, b3 = default;
+        TV c0 = default, c1 = default, c2 = default, c3 = default;
+        TV d0 = default, d1 = default, d2 = default, d3 = default;
+        for (int j = 0; j <= kFull; j += n)
+        {
+            TV va, vb, vc, vd, v0, v1, v2, v3;
+            if (j < kFull)
+            {
+                va = TOps.Load(ref Unsafe.Add(ref xa, j));
+                vb = TOps.Load(ref Unsafe.Add(ref xb, j));
+                vc = TOps.Load(ref Unsafe.Add(ref xc, j));
+                vd = TOps.Load(ref Unsafe.Add(ref xd, j));
+                v0 = TOps.Load(ref Unsafe.Add(ref w0, j));
+                v1 = TOps.Load(ref Unsafe.Add(ref w1, j));
+                v2 = TOps.Load(ref Unsafe.Add(ref w2, j));
+                v3 = TOps.Load(ref Unsafe.Add(ref w3, j));
+            }
+            else if (tail != 0)
+            {
+                // The last partial chunk: one vector ending at k, its already-counted lanes masked off.
+                va = TOps.And(TOps.Load(ref Unsafe.Add(ref xa, tailStart)), mask);
+                vb = TOps.And(TOps.Load(ref Unsafe.Add(ref xb, tailStart)), mask);
+                vc = TOps.And(TOps.Load(ref Unsafe.Add(ref xc, tailStart)), mask);
+                vd = TOps.And(TOps.Load(ref Unsafe.Add(ref xd, tailStart)), mask);
+                v0 = TOps.And(TOps.Load(ref Unsafe.Add(ref w0, tailStart)), mask);
+                v1 = TOps.And(TOps.Load(ref Unsafe.Add(ref w1, tailStart)), mask);
+                v2 = TOps.And(TOps.Load(ref Unsafe.Add(ref w2, tailStart)), mask);
+                v3 = TOps.And(TOps.Load(ref Unsafe.Add(ref w3, tailStart)), mask);
+            }
+            else
+            {
+                break;
+            }
+
+            a0 = TOps.MultiplyAdd(va, v0, a0);
+            b0 = TOps.MultiplyAdd(vb, v0, b0);
+            c0 = TOps.MultiplyAdd(vc, v0, c0);
+            d0 = TOps.MultiplyAdd(vd, v0, d0);
+            a1 = TOps.MultiplyAdd(va, v1, a1);
+            b1 = TOps.MultiplyAdd(vb, v1, b1);
+            c1 = TOps.MultiplyAdd(vc, v1, c1);
+            d1 = TOps.MultiplyAdd(vd, v1, d1);
+            a2 = TOps.MultiplyAdd(va, v2, a2);
+            b2 = TOps.MultiplyAdd(vb, v2, b2);
+            c2 = TOps.MultiplyAdd(vc, v2, c2);
+            d2 = TOps.MultiplyAdd(vd, v2, d2);
+            a3 = TOps.MultiplyAdd(va, v3, a3);
+            b3 = TOps.MultiplyAdd(vb, v3, b3);
+            c3 = TOps.MultiplyAdd(vc, v3, c3);
+            d3 = TOps.MultiplyAdd(vd, v3, d3);
+        }
+
+        AddTo(ref ya, TOps.Sum4(a0, a1, a2, a3));
+        ref float yb = ref Unsafe.Add(ref ya, ldy);
+        AddTo(ref yb, TOps.Sum4(b0, b1, b2, b3));
+        ref float yc = ref Unsafe.Add(ref yb, ldy);
+        AddTo(ref yc, TOps.Sum4(c0, c1, c2, c3));
+        AddTo(ref Unsafe.Add(ref yc, ldy), TOps.Sum4(d0, d1, d2, d3));
+    }
+
     private static void MatMulTransposedAddVector<TV, TOps>(ref float x, int ldx, ref float w, ref float y, int ldy, int rows, int m, int k)
         where TV : struct
         where TOps : struct, IVectorOps<TV>
@@ -285,6 +363,16 @@ public static class Blas
                 ref float w3 = ref Unsafe.Add(ref w2, k);
 
                 int r = r0;
+                if (TOps.Count == 16)
+                {
+                    // 512-bit vectors come with 32 registers: four weight rows against four input
+                    // rows, sixteen accumulators, eight loads per sixteen multiply-adds.
+                    for (; r <= r1 - 4; r += 4)
+                    {
+                        MatMulTransposedAdd4x4<TV, TOps>(ref Unsafe.Add(ref x, (nint)r * ldx), ldx, ref w0, k, ref Unsafe.Add(ref y, (nint)r * ldy + i), ldy, kFull, tail, tailStart, mask);
+                    }
+                }
+
                 for (; r <= r1 - 2; r += 2)
                 {
                     // Four weight rows against two input rows: eight independent accumulators.
@@ -411,6 +499,152 @@ public static class Blas
         }
     }
 
+    /// <summary>Two rows of <see cref="MatMulAddVector{TV, TOps}"/> for weight rows [i0, i1), columns from <paramref name="jStart"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MatMulAdd2Rows<TV, TOps>(ref float dya, int lddy, ref float w, ref float dxa, int lddx, int i0, int i1, int k, int kFull, int tail, int tailStart, TV mask, int jStart)
+        where TV : struct
+        where TOps : struct, IVectorOps<TV>
+    {
+        int n = TOps.Count;
+        // Two rows share every weight load.
+        ref float dyb = ref Unsafe.Add(ref dya, lddy);
+        ref float dxb = ref Unsafe.Add(ref dxa, lddx);
+        int j = jStart;
+        for (; j <= kFull - 4 * n; j += 4 * n)
+        {
+            ref float pa = ref Unsafe.Add(ref dxa, j);
+            ref float pb = ref Unsafe.Add(ref dxb, j);
+            TV a0 = TOps.Load(ref pa), a1 = TOps.Load(ref Unsafe.Add(ref pa, n));
+            TV a2 = TOps.Load(ref Unsafe.Add(ref pa, 2 * n)), a3 = TOps.Load(ref Unsafe.Add(ref pa, 3 * n));
+            TV b0 = TOps.Load(ref pb), b1 = TOps.Load(ref Unsafe.Add(ref pb, n));
+            TV b2 = TOps.Load(ref Unsafe.Add(ref pb, 2 * n)), b3 = TOps.Load(ref Unsafe.Add(ref pb, 3 * n));
+            for (int i = i0; i < i1; i++)
+            {
+                ref float wi = ref Unsafe.Add(ref w, (nint)i * k + j);
+                TV sa = TOps.Broadcast(Unsafe.Add(ref dya, i));
+                TV sb = TOps.Broadcast(Unsafe.Add(ref dyb, i));
+                TV v = TOps.Load(ref wi);
+                a0 = TOps.MultiplyAdd(sa, v, a0);
+                b0 = TOps.MultiplyAdd(sb, v, b0);
+                v = TOps.Load(ref Unsafe.Add(ref wi, n));
+                a1 = TOps.MultiplyAdd(sa, v, a1);
+                b1 = TOps.MultiplyAdd(sb, v, b1);
+                v = TOps.Load(ref Unsafe.Add(ref wi, 2 * n));
+                a2 = TOps.MultiplyAdd(sa, v, a2);
+                b2 = TOps.MultiplyAdd(sb, v, b2);
+                v = TOps.Load(ref Unsafe.Add(ref wi, 3 * n));
+                a3 = TOps.MultiplyAdd(sa, v, a3);
+                b3 = TOps.MultiplyAdd(sb, v, b3);
+            }
+
+            TOps.Store(a0, ref pa);
+            TOps.Store(a1, ref Unsafe.Add(ref pa, n));
+            TOps.Store(a2, ref Unsafe.Add(ref pa, 2 * n));
+            TOps.Store(a3, ref Unsafe.Add(ref pa, 3 * n));
+            TOps.Store(b0, ref pb);
+            TOps.Store(b1, ref Unsafe.Add(ref pb, n));
+            TOps.Store(b2, ref Unsafe.Add(ref pb, 2 * n));
+            TOps.Store(b3, ref Unsafe.Add(ref pb, 3 * n));
+        }
+
+        for (; j < kFull; j += n)
+        {
+            ref float pa = ref Unsafe.Add(ref dxa, j);
+            ref float pb = ref Unsafe.Add(ref dxb, j);
+            TV a = TOps.Load(ref pa), b = TOps.Load(ref pb);
+            for (int i = i0; i < i1; i++)
+            {
+                TV v = TOps.Load(ref Unsafe.Add(ref w, (nint)i * k + j));
+                a = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dya, i)), v, a);
+                b = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dyb, i)), v, b);
+            }
+
+            TOps.Store(a, ref pa);
+            TOps.Store(b, ref pb);
+        }
+
+        if (tail != 0)
+        {
+            TV a = default, b = default;
+            for (int i = i0; i < i1; i++)
+            {
+                TV v = TOps.Load(ref Unsafe.Add(ref w, (nint)i * k + tailStart));
+                a = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dya, i)), v, a);
+                b = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dyb, i)), v, b);
+            }
+
+            ref float pa = ref Unsafe.Add(ref dxa, tailStart);
+            ref float pb = ref Unsafe.Add(ref dxb, tailStart);
+            TOps.Store(TOps.Add(TOps.Load(ref pa), TOps.And(a, mask)), ref pa);
+            TOps.Store(TOps.Add(TOps.Load(ref pb), TOps.And(b, mask)), ref pb);
+        }
+    }
+
+    /// <summary>
+    /// Four rows of <see cref="MatMulAddVector{TV, TOps}"/> for weight rows [i0, i1), over whole
+    /// groups of four vectors of columns; returns the first column not done.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int MatMulAdd4Rows<TV, TOps>(ref float dya, int lddy, ref float w, ref float dxa, int lddx, int i0, int i1, int k, int kFull)
+        where TV : struct
+        where TOps : struct, IVectorOps<TV>
+    {
+        int n = TOps.Count;
+        ref float dyb = ref Unsafe.Add(ref dya, lddy);
+        ref float dyc = ref Unsafe.Add(ref dyb, lddy);
+        ref float dyd = ref Unsafe.Add(ref dyc, lddy);
+        ref float dxb = ref Unsafe.Add(ref dxa, lddx);
+        ref float dxc = ref Unsafe.Add(ref dxb, lddx);
+        ref float dxd = ref Unsafe.Add(ref dxc, lddx);
+        int j = 0;
+        for (; j <= kFull - 4 * n; j += 4 * n)
+        {
+            ref float pa = ref Unsafe.Add(ref dxa, j);
+            ref float pb = ref Unsafe.Add(ref dxb, j);
+            ref float pc = ref Unsafe.Add(ref dxc, j);
+            ref float pd = ref Unsafe.Add(ref dxd, j);
+            TV a0 = TOps.Load(ref pa), a1 = TOps.Load(ref Unsafe.Add(ref pa, n)), a2 = TOps.Load(ref Unsafe.Add(ref pa, 2 * n)), a3 = TOps.Load(ref Unsafe.Add(ref pa, 3 * n));
+            TV b0 = TOps.Load(ref pb), b1 = TOps.Load(ref Unsafe.Add(ref pb, n)), b2 = TOps.Load(ref Unsafe.Add(ref pb, 2 * n)), b3 = TOps.Load(ref Unsafe.Add(ref pb, 3 * n));
+            TV c0 = TOps.Load(ref pc), c1 = TOps.Load(ref Unsafe.Add(ref pc, n)), c2 = TOps.Load(ref Unsafe.Add(ref pc, 2 * n)), c3 = TOps.Load(ref Unsafe.Add(ref pc, 3 * n));
+            TV d0 = TOps.Load(ref pd), d1 = TOps.Load(ref Unsafe.Add(ref pd, n)), d2 = TOps.Load(ref Unsafe.Add(ref pd, 2 * n)), d3 = TOps.Load(ref Unsafe.Add(ref pd, 3 * n));
+            for (int i = i0; i < i1; i++)
+            {
+                ref float wi = ref Unsafe.Add(ref w, (nint)i * k + j);
+                TV sa = TOps.Broadcast(Unsafe.Add(ref dya, i));
+                TV sb = TOps.Broadcast(Unsafe.Add(ref dyb, i));
+                TV sc = TOps.Broadcast(Unsafe.Add(ref dyc, i));
+                TV sd = TOps.Broadcast(Unsafe.Add(ref dyd, i));
+                TV v = TOps.Load(ref wi);
+                a0 = TOps.MultiplyAdd(sa, v, a0);
+                b0 = TOps.MultiplyAdd(sb, v, b0);
+                c0 = TOps.MultiplyAdd(sc, v, c0);
+                d0 = TOps.MultiplyAdd(sd, v, d0);
+                v = TOps.Load(ref Unsafe.Add(ref wi, n));
+                a1 = TOps.MultiplyAdd(sa, v, a1);
+                b1 = TOps.MultiplyAdd(sb, v, b1);
+                c1 = TOps.MultiplyAdd(sc, v, c1);
+                d1 = TOps.MultiplyAdd(sd, v, d1);
+                v = TOps.Load(ref Unsafe.Add(ref wi, 2 * n));
+                a2 = TOps.MultiplyAdd(sa, v, a2);
+                b2 = TOps.MultiplyAdd(sb, v, b2);
+                c2 = TOps.MultiplyAdd(sc, v, c2);
+                d2 = TOps.MultiplyAdd(sd, v, d2);
+                v = TOps.Load(ref Unsafe.Add(ref wi, 3 * n));
+                a3 = TOps.MultiplyAdd(sa, v, a3);
+                b3 = TOps.MultiplyAdd(sb, v, b3);
+                c3 = TOps.MultiplyAdd(sc, v, c3);
+                d3 = TOps.MultiplyAdd(sd, v, d3);
+            }
+
+            TOps.Store(a0, ref pa); TOps.Store(a1, ref Unsafe.Add(ref pa, n)); TOps.Store(a2, ref Unsafe.Add(ref pa, 2 * n)); TOps.Store(a3, ref Unsafe.Add(ref pa, 3 * n));
+            TOps.Store(b0, ref pb); TOps.Store(b1, ref Unsafe.Add(ref pb, n)); TOps.Store(b2, ref Unsafe.Add(ref pb, 2 * n)); TOps.Store(b3, ref Unsafe.Add(ref pb, 3 * n));
+            TOps.Store(c0, ref pc); TOps.Store(c1, ref Unsafe.Add(ref pc, n)); TOps.Store(c2, ref Unsafe.Add(ref pc, 2 * n)); TOps.Store(c3, ref Unsafe.Add(ref pc, 3 * n));
+            TOps.Store(d0, ref pd); TOps.Store(d1, ref Unsafe.Add(ref pd, n)); TOps.Store(d2, ref Unsafe.Add(ref pd, 2 * n)); TOps.Store(d3, ref Unsafe.Add(ref pd, 3 * n));
+        }
+
+        return j;
+    }
+
     private static void MatMulAddVector<TV, TOps>(ref float dy, int lddy, ref float w, ref float dx, int lddx, int rows, int m, int k)
         where TV : struct
         where TOps : struct, IVectorOps<TV>
@@ -428,80 +662,16 @@ public static class Blas
             int r = 0;
             for (; r <= rows - 2; r += 2)
             {
-                // Two rows share every weight load.
-                ref float dya = ref Unsafe.Add(ref dy, (nint)r * lddy);
-                ref float dyb = ref Unsafe.Add(ref dya, lddy);
-                ref float dxa = ref Unsafe.Add(ref dx, (nint)r * lddx);
-                ref float dxb = ref Unsafe.Add(ref dxa, lddx);
-                int j = 0;
-                for (; j <= kFull - 4 * n; j += 4 * n)
+                int j0 = 0;
+                if (TOps.Count == 16 && r <= rows - 4)
                 {
-                    ref float pa = ref Unsafe.Add(ref dxa, j);
-                    ref float pb = ref Unsafe.Add(ref dxb, j);
-                    TV a0 = TOps.Load(ref pa), a1 = TOps.Load(ref Unsafe.Add(ref pa, n));
-                    TV a2 = TOps.Load(ref Unsafe.Add(ref pa, 2 * n)), a3 = TOps.Load(ref Unsafe.Add(ref pa, 3 * n));
-                    TV b0 = TOps.Load(ref pb), b1 = TOps.Load(ref Unsafe.Add(ref pb, n));
-                    TV b2 = TOps.Load(ref Unsafe.Add(ref pb, 2 * n)), b3 = TOps.Load(ref Unsafe.Add(ref pb, 3 * n));
-                    for (int i = i0; i < i1; i++)
-                    {
-                        ref float wi = ref Unsafe.Add(ref w, (nint)i * k + j);
-                        TV sa = TOps.Broadcast(Unsafe.Add(ref dya, i));
-                        TV sb = TOps.Broadcast(Unsafe.Add(ref dyb, i));
-                        TV v = TOps.Load(ref wi);
-                        a0 = TOps.MultiplyAdd(sa, v, a0);
-                        b0 = TOps.MultiplyAdd(sb, v, b0);
-                        v = TOps.Load(ref Unsafe.Add(ref wi, n));
-                        a1 = TOps.MultiplyAdd(sa, v, a1);
-                        b1 = TOps.MultiplyAdd(sb, v, b1);
-                        v = TOps.Load(ref Unsafe.Add(ref wi, 2 * n));
-                        a2 = TOps.MultiplyAdd(sa, v, a2);
-                        b2 = TOps.MultiplyAdd(sb, v, b2);
-                        v = TOps.Load(ref Unsafe.Add(ref wi, 3 * n));
-                        a3 = TOps.MultiplyAdd(sa, v, a3);
-                        b3 = TOps.MultiplyAdd(sb, v, b3);
-                    }
-
-                    TOps.Store(a0, ref pa);
-                    TOps.Store(a1, ref Unsafe.Add(ref pa, n));
-                    TOps.Store(a2, ref Unsafe.Add(ref pa, 2 * n));
-                    TOps.Store(a3, ref Unsafe.Add(ref pa, 3 * n));
-                    TOps.Store(b0, ref pb);
-                    TOps.Store(b1, ref Unsafe.Add(ref pb, n));
-                    TOps.Store(b2, ref Unsafe.Add(ref pb, 2 * n));
-                    TOps.Store(b3, ref Unsafe.Add(ref pb, 3 * n));
+                    // 512-bit vectors come with 32 registers: four rows share every weight load.
+                    j0 = MatMulAdd4Rows<TV, TOps>(ref Unsafe.Add(ref dy, (nint)r * lddy), lddy, ref w, ref Unsafe.Add(ref dx, (nint)r * lddx), lddx, i0, i1, k, kFull);
+                    MatMulAdd2Rows<TV, TOps>(ref Unsafe.Add(ref dy, (nint)r * lddy), lddy, ref w, ref Unsafe.Add(ref dx, (nint)r * lddx), lddx, i0, i1, k, kFull, tail, tailStart, mask, j0);
+                    r += 2;
                 }
 
-                for (; j < kFull; j += n)
-                {
-                    ref float pa = ref Unsafe.Add(ref dxa, j);
-                    ref float pb = ref Unsafe.Add(ref dxb, j);
-                    TV a = TOps.Load(ref pa), b = TOps.Load(ref pb);
-                    for (int i = i0; i < i1; i++)
-                    {
-                        TV v = TOps.Load(ref Unsafe.Add(ref w, (nint)i * k + j));
-                        a = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dya, i)), v, a);
-                        b = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dyb, i)), v, b);
-                    }
-
-                    TOps.Store(a, ref pa);
-                    TOps.Store(b, ref pb);
-                }
-
-                if (tail != 0)
-                {
-                    TV a = default, b = default;
-                    for (int i = i0; i < i1; i++)
-                    {
-                        TV v = TOps.Load(ref Unsafe.Add(ref w, (nint)i * k + tailStart));
-                        a = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dya, i)), v, a);
-                        b = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dyb, i)), v, b);
-                    }
-
-                    ref float pa = ref Unsafe.Add(ref dxa, tailStart);
-                    ref float pb = ref Unsafe.Add(ref dxb, tailStart);
-                    TOps.Store(TOps.Add(TOps.Load(ref pa), TOps.And(a, mask)), ref pa);
-                    TOps.Store(TOps.Add(TOps.Load(ref pb), TOps.And(b, mask)), ref pb);
-                }
+                MatMulAdd2Rows<TV, TOps>(ref Unsafe.Add(ref dy, (nint)r * lddy), lddy, ref w, ref Unsafe.Add(ref dx, (nint)r * lddx), lddx, i0, i1, k, kFull, tail, tailStart, mask, j0);
             }
 
             if (r < rows)
@@ -584,6 +754,152 @@ public static class Blas
         }
     }
 
+    /// <summary>Two gradient rows of <see cref="OuterProductAddVector{TV, TOps}"/> (dw rows at <paramref name="dwa"/>, dy columns at <paramref name="dyi"/>) over input rows [r0, r1), columns from <paramref name="jStart"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OuterProductAdd2Rows<TV, TOps>(ref float dyi, int lddy, ref float x, int ldx, ref float dwa, int r0, int r1, int k, int kFull, int tail, int tailStart, TV mask, int jStart)
+        where TV : struct
+        where TOps : struct, IVectorOps<TV>
+    {
+        int n = TOps.Count;
+        // Two gradient rows share every input load.
+        ref float dwb = ref Unsafe.Add(ref dwa, k);
+        int j = jStart;
+        for (; j <= kFull - 4 * n; j += 4 * n)
+        {
+            ref float pa = ref Unsafe.Add(ref dwa, j);
+            ref float pb = ref Unsafe.Add(ref dwb, j);
+            TV a0 = TOps.Load(ref pa), a1 = TOps.Load(ref Unsafe.Add(ref pa, n));
+            TV a2 = TOps.Load(ref Unsafe.Add(ref pa, 2 * n)), a3 = TOps.Load(ref Unsafe.Add(ref pa, 3 * n));
+            TV b0 = TOps.Load(ref pb), b1 = TOps.Load(ref Unsafe.Add(ref pb, n));
+            TV b2 = TOps.Load(ref Unsafe.Add(ref pb, 2 * n)), b3 = TOps.Load(ref Unsafe.Add(ref pb, 3 * n));
+            for (int r = r0; r < r1; r++)
+            {
+                ref float xr = ref Unsafe.Add(ref x, (nint)r * ldx + j);
+                ref float dyr = ref Unsafe.Add(ref dyi, (nint)r * lddy);
+                TV sa = TOps.Broadcast(dyr);
+                TV sb = TOps.Broadcast(Unsafe.Add(ref dyr, 1));
+                TV v = TOps.Load(ref xr);
+                a0 = TOps.MultiplyAdd(sa, v, a0);
+                b0 = TOps.MultiplyAdd(sb, v, b0);
+                v = TOps.Load(ref Unsafe.Add(ref xr, n));
+                a1 = TOps.MultiplyAdd(sa, v, a1);
+                b1 = TOps.MultiplyAdd(sb, v, b1);
+                v = TOps.Load(ref Unsafe.Add(ref xr, 2 * n));
+                a2 = TOps.MultiplyAdd(sa, v, a2);
+                b2 = TOps.MultiplyAdd(sb, v, b2);
+                v = TOps.Load(ref Unsafe.Add(ref xr, 3 * n));
+                a3 = TOps.MultiplyAdd(sa, v, a3);
+                b3 = TOps.MultiplyAdd(sb, v, b3);
+            }
+
+            TOps.Store(a0, ref pa);
+            TOps.Store(a1, ref Unsafe.Add(ref pa, n));
+            TOps.Store(a2, ref Unsafe.Add(ref pa, 2 * n));
+            TOps.Store(a3, ref Unsafe.Add(ref pa, 3 * n));
+            TOps.Store(b0, ref pb);
+            TOps.Store(b1, ref Unsafe.Add(ref pb, n));
+            TOps.Store(b2, ref Unsafe.Add(ref pb, 2 * n));
+            TOps.Store(b3, ref Unsafe.Add(ref pb, 3 * n));
+        }
+
+        for (; j < kFull; j += n)
+        {
+            ref float pa = ref Unsafe.Add(ref dwa, j);
+            ref float pb = ref Unsafe.Add(ref dwb, j);
+            TV a = TOps.Load(ref pa), b = TOps.Load(ref pb);
+            for (int r = r0; r < r1; r++)
+            {
+                ref float dyr = ref Unsafe.Add(ref dyi, (nint)r * lddy);
+                TV v = TOps.Load(ref Unsafe.Add(ref x, (nint)r * ldx + j));
+                a = TOps.MultiplyAdd(TOps.Broadcast(dyr), v, a);
+                b = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dyr, 1)), v, b);
+            }
+
+            TOps.Store(a, ref pa);
+            TOps.Store(b, ref pb);
+        }
+
+        if (tail != 0)
+        {
+            TV a = default, b = default;
+            for (int r = r0; r < r1; r++)
+            {
+                ref float dyr = ref Unsafe.Add(ref dyi, (nint)r * lddy);
+                TV v = TOps.Load(ref Unsafe.Add(ref x, (nint)r * ldx + tailStart));
+                a = TOps.MultiplyAdd(TOps.Broadcast(dyr), v, a);
+                b = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dyr, 1)), v, b);
+            }
+
+            ref float pa = ref Unsafe.Add(ref dwa, tailStart);
+            ref float pb = ref Unsafe.Add(ref dwb, tailStart);
+            TOps.Store(TOps.Add(TOps.Load(ref pa), TOps.And(a, mask)), ref pa);
+            TOps.Store(TOps.Add(TOps.Load(ref pb), TOps.And(b, mask)), ref pb);
+        }
+    }
+
+    /// <summary>
+    /// Four gradient rows of <see cref="OuterProductAddVector{TV, TOps}"/> over input rows [r0, r1),
+    /// whole groups of four vectors of columns; returns the first column not done.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int OuterProductAdd4Rows<TV, TOps>(ref float dyi, int lddy, ref float x, int ldx, ref float dwa, int r0, int r1, int k, int kFull)
+        where TV : struct
+        where TOps : struct, IVectorOps<TV>
+    {
+        int n = TOps.Count;
+        ref float dwb = ref Unsafe.Add(ref dwa, k);
+        ref float dwc = ref Unsafe.Add(ref dwb, k);
+        ref float dwd = ref Unsafe.Add(ref dwc, k);
+        int j = 0;
+        for (; j <= kFull - 4 * n; j += 4 * n)
+        {
+            ref float pa = ref Unsafe.Add(ref dwa, j);
+            ref float pb = ref Unsafe.Add(ref dwb, j);
+            ref float pc = ref Unsafe.Add(ref dwc, j);
+            ref float pd = ref Unsafe.Add(ref dwd, j);
+            TV a0 = TOps.Load(ref pa), a1 = TOps.Load(ref Unsafe.Add(ref pa, n)), a2 = TOps.Load(ref Unsafe.Add(ref pa, 2 * n)), a3 = TOps.Load(ref Unsafe.Add(ref pa, 3 * n));
+            TV b0 = TOps.Load(ref pb), b1 = TOps.Load(ref Unsafe.Add(ref pb, n)), b2 = TOps.Load(ref Unsafe.Add(ref pb, 2 * n)), b3 = TOps.Load(ref Unsafe.Add(ref pb, 3 * n));
+            TV c0 = TOps.Load(ref pc), c1 = TOps.Load(ref Unsafe.Add(ref pc, n)), c2 = TOps.Load(ref Unsafe.Add(ref pc, 2 * n)), c3 = TOps.Load(ref Unsafe.Add(ref pc, 3 * n));
+            TV d0 = TOps.Load(ref pd), d1 = TOps.Load(ref Unsafe.Add(ref pd, n)), d2 = TOps.Load(ref Unsafe.Add(ref pd, 2 * n)), d3 = TOps.Load(ref Unsafe.Add(ref pd, 3 * n));
+            for (int r = r0; r < r1; r++)
+            {
+                ref float xr = ref Unsafe.Add(ref x, (nint)r * ldx + j);
+                ref float dyr = ref Unsafe.Add(ref dyi, (nint)r * lddy);
+                TV sa = TOps.Broadcast(dyr);
+                TV sb = TOps.Broadcast(Unsafe.Add(ref dyr, 1));
+                TV sc = TOps.Broadcast(Unsafe.Add(ref dyr, 2));
+                TV sd = TOps.Broadcast(Unsafe.Add(ref dyr, 3));
+                TV v = TOps.Load(ref xr);
+                a0 = TOps.MultiplyAdd(sa, v, a0);
+                b0 = TOps.MultiplyAdd(sb, v, b0);
+                c0 = TOps.MultiplyAdd(sc, v, c0);
+                d0 = TOps.MultiplyAdd(sd, v, d0);
+                v = TOps.Load(ref Unsafe.Add(ref xr, n));
+                a1 = TOps.MultiplyAdd(sa, v, a1);
+                b1 = TOps.MultiplyAdd(sb, v, b1);
+                c1 = TOps.MultiplyAdd(sc, v, c1);
+                d1 = TOps.MultiplyAdd(sd, v, d1);
+                v = TOps.Load(ref Unsafe.Add(ref xr, 2 * n));
+                a2 = TOps.MultiplyAdd(sa, v, a2);
+                b2 = TOps.MultiplyAdd(sb, v, b2);
+                c2 = TOps.MultiplyAdd(sc, v, c2);
+                d2 = TOps.MultiplyAdd(sd, v, d2);
+                v = TOps.Load(ref Unsafe.Add(ref xr, 3 * n));
+                a3 = TOps.MultiplyAdd(sa, v, a3);
+                b3 = TOps.MultiplyAdd(sb, v, b3);
+                c3 = TOps.MultiplyAdd(sc, v, c3);
+                d3 = TOps.MultiplyAdd(sd, v, d3);
+            }
+
+            TOps.Store(a0, ref pa); TOps.Store(a1, ref Unsafe.Add(ref pa, n)); TOps.Store(a2, ref Unsafe.Add(ref pa, 2 * n)); TOps.Store(a3, ref Unsafe.Add(ref pa, 3 * n));
+            TOps.Store(b0, ref pb); TOps.Store(b1, ref Unsafe.Add(ref pb, n)); TOps.Store(b2, ref Unsafe.Add(ref pb, 2 * n)); TOps.Store(b3, ref Unsafe.Add(ref pb, 3 * n));
+            TOps.Store(c0, ref pc); TOps.Store(c1, ref Unsafe.Add(ref pc, n)); TOps.Store(c2, ref Unsafe.Add(ref pc, 2 * n)); TOps.Store(c3, ref Unsafe.Add(ref pc, 3 * n));
+            TOps.Store(d0, ref pd); TOps.Store(d1, ref Unsafe.Add(ref pd, n)); TOps.Store(d2, ref Unsafe.Add(ref pd, 2 * n)); TOps.Store(d3, ref Unsafe.Add(ref pd, 3 * n));
+        }
+
+        return j;
+    }
+
     private static void OuterProductAddVector<TV, TOps>(ref float dy, int lddy, ref float x, int ldx, ref float dw, int rows, int m, int k)
         where TV : struct
         where TOps : struct, IVectorOps<TV>
@@ -601,82 +917,16 @@ public static class Blas
             int i = 0;
             for (; i <= m - 2; i += 2)
             {
-                // Two gradient rows share every input load.
-                ref float dwa = ref Unsafe.Add(ref dw, (nint)i * k);
-                ref float dwb = ref Unsafe.Add(ref dwa, k);
-                ref float dyi = ref Unsafe.Add(ref dy, i);
-                int j = 0;
-                for (; j <= kFull - 4 * n; j += 4 * n)
+                int j0 = 0;
+                if (TOps.Count == 16 && i <= m - 4)
                 {
-                    ref float pa = ref Unsafe.Add(ref dwa, j);
-                    ref float pb = ref Unsafe.Add(ref dwb, j);
-                    TV a0 = TOps.Load(ref pa), a1 = TOps.Load(ref Unsafe.Add(ref pa, n));
-                    TV a2 = TOps.Load(ref Unsafe.Add(ref pa, 2 * n)), a3 = TOps.Load(ref Unsafe.Add(ref pa, 3 * n));
-                    TV b0 = TOps.Load(ref pb), b1 = TOps.Load(ref Unsafe.Add(ref pb, n));
-                    TV b2 = TOps.Load(ref Unsafe.Add(ref pb, 2 * n)), b3 = TOps.Load(ref Unsafe.Add(ref pb, 3 * n));
-                    for (int r = r0; r < r1; r++)
-                    {
-                        ref float xr = ref Unsafe.Add(ref x, (nint)r * ldx + j);
-                        ref float dyr = ref Unsafe.Add(ref dyi, (nint)r * lddy);
-                        TV sa = TOps.Broadcast(dyr);
-                        TV sb = TOps.Broadcast(Unsafe.Add(ref dyr, 1));
-                        TV v = TOps.Load(ref xr);
-                        a0 = TOps.MultiplyAdd(sa, v, a0);
-                        b0 = TOps.MultiplyAdd(sb, v, b0);
-                        v = TOps.Load(ref Unsafe.Add(ref xr, n));
-                        a1 = TOps.MultiplyAdd(sa, v, a1);
-                        b1 = TOps.MultiplyAdd(sb, v, b1);
-                        v = TOps.Load(ref Unsafe.Add(ref xr, 2 * n));
-                        a2 = TOps.MultiplyAdd(sa, v, a2);
-                        b2 = TOps.MultiplyAdd(sb, v, b2);
-                        v = TOps.Load(ref Unsafe.Add(ref xr, 3 * n));
-                        a3 = TOps.MultiplyAdd(sa, v, a3);
-                        b3 = TOps.MultiplyAdd(sb, v, b3);
-                    }
-
-                    TOps.Store(a0, ref pa);
-                    TOps.Store(a1, ref Unsafe.Add(ref pa, n));
-                    TOps.Store(a2, ref Unsafe.Add(ref pa, 2 * n));
-                    TOps.Store(a3, ref Unsafe.Add(ref pa, 3 * n));
-                    TOps.Store(b0, ref pb);
-                    TOps.Store(b1, ref Unsafe.Add(ref pb, n));
-                    TOps.Store(b2, ref Unsafe.Add(ref pb, 2 * n));
-                    TOps.Store(b3, ref Unsafe.Add(ref pb, 3 * n));
+                    // 512-bit vectors come with 32 registers: four gradient rows share every input load.
+                    j0 = OuterProductAdd4Rows<TV, TOps>(ref Unsafe.Add(ref dy, i), lddy, ref x, ldx, ref Unsafe.Add(ref dw, (nint)i * k), r0, r1, k, kFull);
+                    OuterProductAdd2Rows<TV, TOps>(ref Unsafe.Add(ref dy, i), lddy, ref x, ldx, ref Unsafe.Add(ref dw, (nint)i * k), r0, r1, k, kFull, tail, tailStart, mask, j0);
+                    i += 2;
                 }
 
-                for (; j < kFull; j += n)
-                {
-                    ref float pa = ref Unsafe.Add(ref dwa, j);
-                    ref float pb = ref Unsafe.Add(ref dwb, j);
-                    TV a = TOps.Load(ref pa), b = TOps.Load(ref pb);
-                    for (int r = r0; r < r1; r++)
-                    {
-                        ref float dyr = ref Unsafe.Add(ref dyi, (nint)r * lddy);
-                        TV v = TOps.Load(ref Unsafe.Add(ref x, (nint)r * ldx + j));
-                        a = TOps.MultiplyAdd(TOps.Broadcast(dyr), v, a);
-                        b = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dyr, 1)), v, b);
-                    }
-
-                    TOps.Store(a, ref pa);
-                    TOps.Store(b, ref pb);
-                }
-
-                if (tail != 0)
-                {
-                    TV a = default, b = default;
-                    for (int r = r0; r < r1; r++)
-                    {
-                        ref float dyr = ref Unsafe.Add(ref dyi, (nint)r * lddy);
-                        TV v = TOps.Load(ref Unsafe.Add(ref x, (nint)r * ldx + tailStart));
-                        a = TOps.MultiplyAdd(TOps.Broadcast(dyr), v, a);
-                        b = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref dyr, 1)), v, b);
-                    }
-
-                    ref float pa = ref Unsafe.Add(ref dwa, tailStart);
-                    ref float pb = ref Unsafe.Add(ref dwb, tailStart);
-                    TOps.Store(TOps.Add(TOps.Load(ref pa), TOps.And(a, mask)), ref pa);
-                    TOps.Store(TOps.Add(TOps.Load(ref pb), TOps.And(b, mask)), ref pb);
-                }
+                OuterProductAdd2Rows<TV, TOps>(ref Unsafe.Add(ref dy, i), lddy, ref x, ldx, ref Unsafe.Add(ref dw, (nint)i * k), r0, r1, k, kFull, tail, tailStart, mask, j0);
             }
 
             if (i < m)
