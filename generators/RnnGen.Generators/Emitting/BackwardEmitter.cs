@@ -37,19 +37,12 @@ internal static class BackwardEmitter
         string inputLength = plan.Generates ? "SequenceInputLength" : "InputLength";
         if (!plan.Generates)
         {
-        w.Line("/// <summary>");
-        w.Line($"/// Forward pass, loss and back-propagation through time over all {plan.T} steps. The loss is {lossText},");
-        w.Line("/// the mean over every target (PyTorch's default reduction). Overwrites <see cref=\"Gradients\"/>; returns the loss.");
-        w.Line($"/// <paramref name=\"targets\"/>: {targetShape}, batch-first. Allocates nothing.");
-        w.Line("/// </summary>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A target (or token id) is out of range; nothing was changed.</exception>");
-        w.Line($"public float ComputeGradients({inputType} input, {targetType} targets) => ComputeGradients(input, targets, default);");
-        w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// <see cref=\"ComputeGradients(" + (plan.TokenInput ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ", " + (plan.ClassTargets ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ")\"/>, and, when <paramref name=\"inputGradients\"/> is not empty,");
-        w.Line("/// the gradient of the loss with respect to the input ([B, T, X] batch-first; token models have none: pass an empty span).");
-        w.Line("/// </summary>");
+            WriteComputeGradientsEntry(w, plan, inputType, targetType, new[]
+            {
+                $"Forward pass, loss and back-propagation through time over all {plan.T} steps. The loss is {lossText},",
+                "the mean over every target (PyTorch's default reduction). Overwrites <see cref=\"Gradients\"/>; returns the loss.",
+                $"<paramref name=\"targets\"/>: {targetShape}, batch-first. Allocates nothing.",
+            }, "[B, T, X] batch-first");
         }
         w.OpenBlock($"{gradients}({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
         w.Line($"CheckLength(input.Length, {inputLength}, nameof(input));");
@@ -127,20 +120,13 @@ internal static class BackwardEmitter
     private static void WriteTeacherForcing(SourceWriter w, ModelPlan plan, string inputType, string targetType, string targetShape, string lossText)
     {
         string first = plan.TokenInput ? "[B] token ids" : "[B, X]";
-        w.Line("/// <summary>");
-        w.Line($"/// Teacher-forced forward pass, loss and back-propagation through time over all {plan.T} steps: step 0 reads");
-        w.Line($"/// <paramref name=\"input\"/> {first}, step t &gt; 0 the target of step t − 1 (as <c>Predict</c> would feed back its output).");
-        w.Line($"/// The loss is {lossText}, the mean over every target. Overwrites <see cref=\"Gradients\"/>; returns the loss.");
-        w.Line($"/// <paramref name=\"targets\"/>: {targetShape}, batch-first. Allocates nothing.");
-        w.Line("/// </summary>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A target (or token id) is out of range; nothing was changed.</exception>");
-        w.Line($"public float ComputeGradients({inputType} input, {targetType} targets) => ComputeGradients(input, targets, default);");
-        w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// <see cref=\"ComputeGradients(" + (plan.TokenInput ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ", " + (plan.ClassTargets ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ")\"/>, and, when <paramref name=\"inputGradients\"/> is not empty,");
-        w.Line("/// the gradient of the loss with respect to the input ([B, X]; token models have none: pass an empty span).");
-        w.Line("/// </summary>");
+        WriteComputeGradientsEntry(w, plan, inputType, targetType, new[]
+        {
+            $"Teacher-forced forward pass, loss and back-propagation through time over all {plan.T} steps: step 0 reads",
+            $"<paramref name=\"input\"/> {first}, step t &gt; 0 the target of step t − 1 (as <c>Predict</c> would feed back its output).",
+            $"The loss is {lossText}, the mean over every target. Overwrites <see cref=\"Gradients\"/>; returns the loss.",
+            $"<paramref name=\"targets\"/>: {targetShape}, batch-first. Allocates nothing.",
+        }, "[B, X]");
         w.OpenBlock($"public float ComputeGradients({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
         w.Line("CheckLength(input.Length, InputLength, nameof(input));");
         w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
@@ -202,6 +188,25 @@ internal static class BackwardEmitter
         w.CloseBlock();
         w.CloseBlock();
         w.Line();
+    }
+
+    /// <summary>
+    /// The documented two-argument <c>ComputeGradients</c> (which forwards to the three-argument one)
+    /// and the documentation of the three-argument one, whose body the caller writes next.
+    /// </summary>
+    private static void WriteComputeGradientsEntry(SourceWriter w, ModelPlan plan, string inputType, string targetType, string[] summary, string inputGradientShape)
+    {
+        w.Line("/// <summary>");
+        foreach (var line in summary) w.Line("/// " + line);
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A target (or token id) is out of range; nothing was changed.</exception>");
+        w.Line($"public float ComputeGradients({inputType} input, {targetType} targets) => ComputeGradients(input, targets, default);");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// <see cref=\"ComputeGradients(" + (plan.TokenInput ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ", " + (plan.ClassTargets ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ")\"/>, and, when <paramref name=\"inputGradients\"/> is not empty,");
+        w.Line($"/// the gradient of the loss with respect to the input ({inputGradientShape}; token models have none: pass an empty span).");
+        w.Line("/// </summary>");
     }
 
     private static void WriteTrainStep(SourceWriter w, ModelPlan plan, string inputType, string targetType)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using RnnGen.IO;
+using RnnGen.Tests.Models;
 using RnnGen.Tests.PyTorch;
 using RnnGen.Training;
 using Xunit;
@@ -224,16 +225,8 @@ public sealed class OneToManyTests
         var targets = new int[O2mStacked.TargetLength];
         var dx = new float[O2mStacked.InputLength];
         var adam = new Adam(learningRate: 1e-3f) { MaxGradientNorm = 1f };
-        Assert.Equal(0, Measure(() => model.Predict(x, y)));
-        Assert.Equal(0, Measure(() => model.TrainStep(x, targets, adam)));
-        Assert.Equal(0, Measure(() => model.ComputeGradients(x, targets, dx)));
-    }
-
-    private static long Measure(Action action)
-    {
-        for (int i = 0; i < 200; i++) action();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, AllocationTests.Measure(() => model.Predict(x, y)));
+        Assert.Equal(0, AllocationTests.Measure(() => model.TrainStep(x, targets, adam)));
+        Assert.Equal(0, AllocationTests.Measure(() => model.ComputeGradients(x, targets, dx)));
     }
 }
