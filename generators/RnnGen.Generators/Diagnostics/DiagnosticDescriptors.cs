@@ -70,8 +70,8 @@ internal static class DiagnosticDescriptors
         "{0} does not support activation '{1}'; use {2}");
 
     public static readonly DiagnosticDescriptor ModeNotSupported = Error("RNN0014",
-        "Mode not supported yet",
-        "Mode '{0}' is not supported by this version of RnnGen; use ManyToMany, ManyToOne or OneToMany");
+        "Unknown sequence mode",
+        "Mode '{0}' is not a SequenceMode this version of RnnGen knows; use ManyToMany, ManyToOne, OneToMany or EncoderDecoder");
 
 
     public static readonly DiagnosticDescriptor InvalidName = Error("RNN0016",

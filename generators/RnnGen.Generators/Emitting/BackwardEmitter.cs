@@ -58,6 +58,7 @@ internal static class BackwardEmitter
             w.Line($"if (wantInputGradients) CheckLength(inputGradients.Length, {inputLength}, nameof(inputGradients));");
         }
         if (plan.ClassTargets) w.Line("CheckClasses(targets);");
+        if (plan.EncoderDecoder) w.Line("TeacherForceDecoder(targets);");
         w.Line("Forward(input, logits: true, dropout: true);");
         w.Line("global::System.Array.Clear(_dwork, 0, _dwork.Length);");
         w.Line("global::System.Array.Clear(_gradients, 0, _gradients.Length);");
@@ -100,6 +101,7 @@ internal static class BackwardEmitter
         w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
         if (plan.TokenInput) w.Line("CheckTokens(input);");
         if (plan.ClassTargets) w.Line("CheckClasses(targets);");
+        if (plan.EncoderDecoder) w.Line("TeacherForceDecoder(targets);");
         w.Line("Forward(input, logits: true, dropout: false);");
         w.Line("float loss = Loss(targets);");
         w.Line("if (CarryState) CarryFinalState();");
@@ -108,6 +110,7 @@ internal static class BackwardEmitter
         w.Line();
 
         WriteTrainStep(w, plan, inputType, targetType);
+        if (plan.EncoderDecoder) WriteDecoderTeacherForcing(w, plan, targetType);
         WriteLoss(w, plan, targetType);
         WriteBackward(w, plan, inputType);
     }
@@ -250,8 +253,8 @@ internal static class BackwardEmitter
         if (plan.OutputIsSequence)
         {
             w.Line("for (int b = 0; b < BatchSize; b++)");
-            w.OpenBlock("for (int t = 0; t < Steps; t++)");
-            w.Line("int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first");
+            w.OpenBlock($"for (int t = 0; t < {plan.OutputStepsName}; t++)");
+            w.Line($"int row = t * BatchSize + b, target = b * {plan.OutputStepsName} + t; // rows are time-major, targets batch-first");
         }
         else
         {
@@ -288,19 +291,74 @@ internal static class BackwardEmitter
         w.Line($"{Names.Span} g = _gradients;");
         w.Line($"{Names.ReadOnlySpan} a = _work;");
         w.Line($"{Names.Span} d = _dwork;");
-        w.Line("const int T = Steps, B = BatchSize;");
+        w.Line(plan.EncoderDecoder ? "const int B = BatchSize;" : "const int T = Steps, B = BatchSize;");
         for (int i = plan.Layers.Count - 1; i >= 0; i--)
         {
             var layer = plan.Layers[i];
             w.Line();
             w.Line($"// ── Layer {layer.Index} backward: {ModelEmitter.DescribeLayer(layer.Spec)} ──");
+            if (plan.EncoderDecoder)
+            {
+                w.OpenBlock("");
+                w.Line($"const int T = {layer.StepsName};");
+            }
             switch (layer.Spec.Kind)
             {
                 case LayerKind.Embedding: WriteEmbedding(w, layer); break;
                 case LayerKind.Dense: WriteDense(w, plan, layer); break;
                 default: WriteRecurrent(w, plan, layer); break;
             }
+            if (plan.EncoderDecoder) w.CloseBlock();
+            if (i == plan.DecoderStart) WriteHandOverBackward(w, plan);
         }
+        w.CloseBlock();
+        w.Line();
+    }
+
+    /// <summary>
+    /// Encoder–decoder: the gradient of the decoder's initial state flows into the encoder's final
+    /// state — h after its last step (after step 0 for a backward direction), and an LSTM's c.
+    /// </summary>
+    private static void WriteHandOverBackward(SourceWriter w, ModelPlan plan)
+    {
+        var encoder = plan.Layers[plan.EncoderState];
+        var decoder = plan.Layers[plan.DecoderStart];
+        int He = encoder.Spec.Size, De = encoder.Spec.Directions, DHe = He * De, Hd = decoder.Spec.Size, Te = encoder.Steps;
+        w.Line();
+        w.Line($"// ── Hand-over backward: forward copied the final state of '{encoder.Spec.Name}' into the initial state of '{decoder.Spec.Name}' ──");
+        w.Line("//    =>   d(final state) += d(initial state)");
+        for (int k = 0; k < encoder.SubLayers.Count; k++)
+        {
+            var es = encoder.SubLayers[k];
+            var dd = decoder.SubLayers[k].Directions[0];
+            w.OpenBlock("for (int b = 0; b < B; b++)");
+            w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{dd.InitialH.Id} + b * {Hd}, {He}), d.Slice(A.{es.Output.Id} + ({Te - 1} * B + b) * {DHe}, {He}));");
+            if (De == 2) w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{dd.InitialH.Id} + b * {Hd} + {He}, {He}), d.Slice(A.{es.Output.Id} + b * {DHe} + {He}, {He}));");
+            if (dd.InitialC is not null)
+            {
+                w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{dd.InitialC.Id} + b * {Hd}, {He}), d.Slice(A.{es.Directions[0].Cell!.Id} + ({Te - 1} * B + b) * {He}, {He}));");
+                if (De == 2) w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{dd.InitialC.Id} + b * {Hd} + {He}, {He}), d.Slice(A.{es.Directions[1].Cell!.Id} + b * {He}, {He}));");
+            }
+            w.CloseBlock();
+        }
+    }
+
+    /// <summary>
+    /// Encoder–decoder training with teacher forcing: the decoder reads a zero vector at step 0
+    /// and the target of step t − 1 at step t (a class as a one-hot vector, or the target values).
+    /// </summary>
+    private static void WriteDecoderTeacherForcing(SourceWriter w, ModelPlan plan, string targetType)
+    {
+        var x = plan.DecoderInput!;
+        w.Line("/// <summary>The decoder's teacher-forced input, time-major [OutputSteps, B, Y]: zeros at step 0, then the target of the step before.</summary>");
+        w.OpenBlock($"private void TeacherForceDecoder({targetType} targets)");
+        w.Line($"var x = new {Names.Span}(_work, A.{x.Id}, A.{x.Id}_len);");
+        w.Line("x.Clear();");
+        w.Line("for (int b = 0; b < BatchSize; b++)");
+        w.Line("    for (int t = 1; t < OutputSteps; t++)");
+        w.Line(plan.ClassTargets
+            ? "        x[(t * BatchSize + b) * OutputSize + targets[b * OutputSteps + t - 1]] = 1f;"
+            : "        targets.Slice((b * OutputSteps + t - 1) * OutputSize, OutputSize).CopyTo(x.Slice((t * BatchSize + b) * OutputSize, OutputSize));");
         w.CloseBlock();
         w.Line();
     }
@@ -486,7 +544,7 @@ internal static class BackwardEmitter
                 w.Line(resetBefore
                     ? "// dW_h(rz) += dgh_rz[t]ᵀ h[t-1]; dW_hn += dgh_n[t]ᵀ (r ⊙ h[t-1])"
                     : $"// dW_hh += d{(spec.Kind == LayerKind.Gru ? "gh" : "gates")}[t]ᵀ h[t-1]");
-                if (plan.T > 1) w.Line($"{Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {whhGrad}, (T - 1) * B, {m}, {H});");
+                if (layer.Steps > 1) w.Line($"{Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {whhGrad}, (T - 1) * B, {m}, {H});");
                 w.Line($"{Names.Blas}.OuterProductAdd({firstRows}, {GH}, h0, {H}, {whhGrad}, B, {m}, {H});");
                 if (resetBefore)
                 {

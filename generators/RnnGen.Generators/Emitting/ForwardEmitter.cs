@@ -1,3 +1,4 @@
+using System.Linq;
 using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Lowering;
 using RnnGen.Generators.Model;
@@ -19,6 +20,10 @@ internal static class ForwardEmitter
         if (plan.Generates)
         {
             WriteGeneration(w, plan, inputType);
+        }
+        else if (plan.EncoderDecoder)
+        {
+            WriteDecoding(w, plan, inputType, inputShape);
         }
         else
         {
@@ -60,29 +65,114 @@ internal static class ForwardEmitter
             ? "/// <param name=\"logits\">Leave the head's logits unactivated: the loss applies its activation, fused.</param>"
             : "/// <param name=\"logits\">Unused: the head's activation is not fused into the loss.</param>");
         w.Line("/// <param name=\"dropout\">Apply dropout (training).</param>");
+        if (!plan.EncoderDecoder)
+        {
+            w.OpenBlock($"private void Forward({inputType} input, bool logits, bool dropout)");
+            w.Line($"{Names.ReadOnlySpan} p = _parameters;");
+            w.Line($"{Names.Span} a = _work;");
+            w.Line("const int T = Steps, B = BatchSize;");
+            WriteStaging(w, plan);
+            WriteLayers(w, plan, plan.Layers, ownSteps: false);
+            w.CloseBlock();
+            w.Line();
+            return;
+        }
+
+        // Encoder–decoder: the encoder over T steps, its final state handed to the decoder, the
+        // decoder over OutputSteps steps reading the decoder input region (filled by the caller).
         w.OpenBlock($"private void Forward({inputType} input, bool logits, bool dropout)");
+        w.Line("Encode(input, dropout);");
+        w.Line("HandOver();");
+        w.Line("Decode(logits, dropout);");
+        w.CloseBlock();
+        w.Line();
+        w.Line("/// <summary>The encoder's forward pass over the T input steps.</summary>");
+        w.OpenBlock($"private void Encode({inputType} input, bool dropout)");
         w.Line($"{Names.ReadOnlySpan} p = _parameters;");
         w.Line($"{Names.Span} a = _work;");
-        w.Line("const int T = Steps, B = BatchSize;");
+        w.Line("const int B = BatchSize;");
         if (!plan.TokenInput)
         {
-            w.Line();
-            w.Line("// Stage the input time-major: x[t, b, :] = input[b, t, :]");
-            w.OpenBlock("for (int b = 0; b < B; b++)");
-            w.Line("for (int t = 0; t < T; t++)");
-            w.Line($"    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(A.{plan.StagedInput.Id} + (t * B + b) * InputSize, InputSize));");
+            w.OpenBlock("");
+            w.Line("const int T = Steps;");
+            WriteStaging(w, plan);
             w.CloseBlock();
         }
-        foreach (var layer in plan.Layers)
+        WriteLayers(w, plan, plan.Layers.Take(plan.DecoderStart), ownSteps: true);
+        w.CloseBlock();
+        w.Line();
+        WriteHandOver(w, plan);
+        w.Line("/// <summary>The decoder's forward pass over the OutputSteps steps, from the handed-over state.</summary>");
+        w.OpenBlock("private void Decode(bool logits, bool dropout)");
+        w.Line($"{Names.ReadOnlySpan} p = _parameters;");
+        w.Line($"{Names.Span} a = _work;");
+        w.Line("const int B = BatchSize;");
+        WriteLayers(w, plan, plan.Layers.Skip(plan.DecoderStart), ownSteps: true);
+        w.CloseBlock();
+        w.Line();
+    }
+
+    private static void WriteStaging(SourceWriter w, ModelPlan plan)
+    {
+        if (plan.TokenInput) return;
+        w.Line();
+        w.Line("// Stage the input time-major: x[t, b, :] = input[b, t, :]");
+        w.OpenBlock("for (int b = 0; b < B; b++)");
+        w.Line("for (int t = 0; t < T; t++)");
+        w.Line($"    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(A.{plan.StagedInput.Id} + (t * B + b) * InputSize, InputSize));");
+        w.CloseBlock();
+    }
+
+    /// <param name="ownSteps">Declare each layer's step count <c>T</c> in its own block (encoder–decoder models, whose halves run different lengths).</param>
+    private static void WriteLayers(SourceWriter w, ModelPlan plan, System.Collections.Generic.IEnumerable<LayerPlan> layers, bool ownSteps)
+    {
+        foreach (var layer in layers)
         {
             w.Line();
             w.Line($"// ── Layer {layer.Index}: {ModelEmitter.DescribeLayer(layer.Spec)} ──");
+            if (ownSteps)
+            {
+                w.OpenBlock("");
+                w.Line($"const int T = {layer.StepsName};");
+            }
             switch (layer.Spec.Kind)
             {
                 case LayerKind.Embedding: WriteEmbedding(w, layer); break;
                 case LayerKind.Dense: WriteDense(w, layer, plan.HeadFused && layer.Index == plan.Layers.Count - 1); break;
                 default: WriteRecurrent(w, plan, layer); break;
             }
+            if (ownSteps) w.CloseBlock();
+        }
+    }
+
+    /// <summary>
+    /// Encoder–decoder: the final state of the encoder's last recurrent layer becomes the initial
+    /// state of the decoder's first one, stacked layer by stacked layer; a bidirectional encoder's
+    /// state is concat(forward state after step T-1, backward state after step 0).
+    /// </summary>
+    private static void WriteHandOver(SourceWriter w, ModelPlan plan)
+    {
+        var encoder = plan.Layers[plan.EncoderState];
+        var decoder = plan.Layers[plan.DecoderStart];
+        int He = encoder.Spec.Size, De = encoder.Spec.Directions, DHe = He * De, Hd = decoder.Spec.Size, Te = encoder.Steps;
+        w.Line($"/// <summary>The encoder's final state ('{encoder.Spec.Name}') into the initial state of the decoder ('{decoder.Spec.Name}').</summary>");
+        w.OpenBlock("private void HandOver()");
+        w.Line($"{Names.Span} a = _work;");
+        w.Line("const int B = BatchSize;");
+        for (int k = 0; k < encoder.SubLayers.Count; k++)
+        {
+            var es = encoder.SubLayers[k];
+            var dd = decoder.SubLayers[k].Directions[0];
+            w.Line($"// {encoder.Spec.Name}_l{k} → {decoder.Spec.Name}_l{k}");
+            w.OpenBlock("for (int b = 0; b < B; b++)");
+            w.Line($"a.Slice(A.{es.Output.Id} + ({Te - 1} * B + b) * {DHe}, {He}).CopyTo(a.Slice(A.{dd.InitialH.Id} + b * {Hd}, {He}));");
+            if (De == 2) w.Line($"a.Slice(A.{es.Output.Id} + b * {DHe} + {He}, {He}).CopyTo(a.Slice(A.{dd.InitialH.Id} + b * {Hd} + {He}, {He}));");
+            if (dd.InitialC is not null)
+            {
+                w.Line($"a.Slice(A.{es.Directions[0].Cell!.Id} + ({Te - 1} * B + b) * {He}, {He}).CopyTo(a.Slice(A.{dd.InitialC.Id} + b * {Hd}, {He}));");
+                if (De == 2) w.Line($"a.Slice(A.{es.Directions[1].Cell!.Id} + b * {He}, {He}).CopyTo(a.Slice(A.{dd.InitialC.Id} + b * {Hd} + {He}, {He}));");
+            }
+            w.CloseBlock();
         }
         w.CloseBlock();
         w.Line();
@@ -140,6 +230,63 @@ internal static class ForwardEmitter
         {
             w.Line("y.CopyTo(x); // InputSize == OutputSize (RNN0030)");
         }
+        w.CloseBlock();
+        w.Line();
+    }
+
+    /// <summary>
+    /// EncoderDecoder: <c>Predict</c> encodes the input, hands the encoder's final state to the
+    /// decoder and decodes greedily one step at a time (a zero vector before the first output,
+    /// then the previous output fed back: the most likely class as a one-hot vector for a softmax
+    /// head, the values themselves otherwise).
+    /// </summary>
+    private static void WriteDecoding(SourceWriter w, ModelPlan plan, string inputType, string inputShape)
+    {
+        var head = plan.Layers[plan.Layers.Count - 1].Spec;
+        bool argmax = head.Kind == LayerKind.Dense && head.Activation == Activation.Softmax;
+        var decoder = plan.Layers[plan.DecoderStart];
+        w.Line("/// <summary>");
+        w.Line($"/// Encodes <paramref name=\"input\"/> {inputShape} and decodes {plan.OutputSteps} steps into <paramref name=\"output\"/> [B, OutputSteps, Y], batch-first.");
+        w.Line($"/// The decoder starts from the encoder's final state and reads a zero vector, then each previous output ({(argmax ? "the most likely class as a one-hot vector" : "the output itself")}: greedy decoding).");
+        w.Line("/// Allocates nothing.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
+        w.OpenBlock($"public void Predict({inputType} input, {Names.Span} output)");
+        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
+        w.Line("CheckLength(output.Length, OutputLength, nameof(output));");
+        if (plan.TokenInput) w.Line("CheckTokens(input);");
+        w.Line("Encode(input, dropout: false);");
+        w.Line("HandOver();");
+        w.Line("// The decoder's streaming state: the handed-over state for its first layer, zeros for the others.");
+        w.Line("global::System.Array.Clear(_state, 0, _state.Length);");
+        foreach (var sub in decoder.SubLayers)
+        {
+            var dir = sub.Directions[0];
+            w.Line($"new {Names.ReadOnlySpan}(_work, A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len).CopyTo(new {Names.Span}(_state, S.{dir.StateH!.Id}, S.{dir.StateH.Id}_len));");
+            if (dir.InitialC is not null)
+                w.Line($"new {Names.ReadOnlySpan}(_work, A.{dir.InitialC.Id}, A.{dir.InitialC.Id}_len).CopyTo(new {Names.Span}(_state, S.{dir.StateC!.Id}, S.{dir.StateC.Id}_len));");
+        }
+        w.Line($"{Names.Span} x = _feedback;");
+        w.Line("x.Clear();");
+        w.Line($"{Names.Span} y = _generated;");
+        w.OpenBlock("for (int t = 0; t < OutputSteps; t++)");
+        w.Line("DecoderStep(x, y);");
+        w.Line("for (int b = 0; b < BatchSize; b++)");
+        w.Line("    y.Slice(b * OutputSize, OutputSize).CopyTo(output.Slice((b * OutputSteps + t) * OutputSize, OutputSize));");
+        w.OpenBlock("if (t + 1 < OutputSteps)");
+        if (argmax)
+        {
+            w.Line("x.Clear();");
+            w.Line("for (int b = 0; b < BatchSize; b++)");
+            w.Line("    x[b * OutputSize + global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize))] = 1f;");
+        }
+        else
+        {
+            w.Line("y.CopyTo(x);");
+        }
+        w.CloseBlock();
+        w.CloseBlock();
         w.CloseBlock();
         w.Line();
     }
@@ -284,9 +431,9 @@ internal static class ForwardEmitter
                 bool foldHiddenBias = spec.Kind != LayerKind.Gru;
                 w.Line(spec.Kind switch
                 {
-                    LayerKind.Lstm => $"// gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [{GH} x {inW}]·[{inW}] -> [{GH}], {plan.T}·{plan.B} rows",
-                    LayerKind.Gru => $"// gx[t] = W_ih x[t] + b_ih for all t at once   [{GH} x {inW}]·[{inW}] -> [{GH}], {plan.T}·{plan.B} rows",
-                    _ => $"// pre[t] = W_ih x[t] + b_ih + b_hh for all t at once   [{H} x {inW}]·[{inW}] -> [{H}], {plan.T}·{plan.B} rows",
+                    LayerKind.Lstm => $"// gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [{GH} x {inW}]·[{inW}] -> [{GH}], {layer.Steps}·{plan.B} rows",
+                    LayerKind.Gru => $"// gx[t] = W_ih x[t] + b_ih for all t at once   [{GH} x {inW}]·[{inW}] -> [{GH}], {layer.Steps}·{plan.B} rows",
+                    _ => $"// pre[t] = W_ih x[t] + b_ih + b_hh for all t at once   [{H} x {inW}]·[{inW}] -> [{H}], {layer.Steps}·{plan.B} rows",
                 });
                 w.Line($"var gates = a.Slice(A.{dir.Gates.Id}, A.{dir.Gates.Id}_len);");
                 w.Line($"var wih = p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len);");

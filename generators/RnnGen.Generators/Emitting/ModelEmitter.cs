@@ -38,7 +38,7 @@ internal static class ModelEmitter
         WriteTensorAccess(w, plan);
         ForwardEmitter.Write(w, plan);
         BackwardEmitter.Write(w, plan);
-        if (plan.SupportsStep) StepEmitter.Write(w, plan);
+        if (plan.SupportsStep || plan.EncoderDecoder) StepEmitter.Write(w, plan);
         WriteState(w, plan);
         WriteWeightIo(w, plan);
         w.CloseBlock();
@@ -119,8 +119,13 @@ internal static class ModelEmitter
             w.Line("/// <summary>Token ids run from 0 to VocabularySize − 1.</summary>");
             w.Line($"public const int VocabularySize = {plan.VocabularySize};");
         }
-        w.Line("/// <summary>Sequence length T.</summary>");
+        w.Line(plan.EncoderDecoder ? "/// <summary>Input sequence length T (the encoder's steps).</summary>" : "/// <summary>Sequence length T.</summary>");
         w.Line($"public const int Steps = {spec.Steps};");
+        if (plan.EncoderDecoder)
+        {
+            w.Line("/// <summary>Output sequence length (the decoder's steps).</summary>");
+            w.Line($"public const int OutputSteps = {spec.OutputSteps};");
+        }
         w.Line("/// <summary>Features per output row Y.</summary>");
         w.Line($"public const int OutputSize = {plan.Y};");
         w.Line("/// <summary>The batch size B the code is specialized for.</summary>");
@@ -143,7 +148,8 @@ internal static class ModelEmitter
                 : "/// <summary>Length of <c>Predict</c>'s input: [B, T, X], batch-first.</summary>");
             w.Line($"public const int InputLength = {plan.InputLength};");
         }
-        w.Line(plan.OutputIsSequence
+        w.Line(plan.EncoderDecoder ? "/// <summary>Length of <c>Predict</c>'s output: [B, OutputSteps, Y], batch-first.</summary>"
+            : plan.OutputIsSequence
             ? "/// <summary>Length of <c>Predict</c>'s output: [B, T, Y], batch-first.</summary>"
             : "/// <summary>Length of <c>Predict</c>'s output: [B, Y].</summary>");
         w.Line($"public const int OutputLength = {plan.OutputLength};");
@@ -169,7 +175,7 @@ internal static class ModelEmitter
             w.Line($"public const int {r.Id} = {r.Offset}, {r.Id}_len = {r.Length}; // {r.Description}");
         }
         w.CloseBlock();
-        if (plan.SupportsStep)
+        if (plan.SupportsStep || plan.EncoderDecoder)
         {
             w.Line();
             w.Line("/// <summary>Offsets of the streaming state (S) and of the streaming scratch (Q).</summary>");
@@ -191,10 +197,15 @@ internal static class ModelEmitter
         w.Line($"private readonly float[] _work = new float[{plan.WorkSize}];");
         w.Line($"private readonly float[] _dwork = new float[{plan.WorkSize}]; // gradients of the activations, same layout as _work");
         if (plan.HasDropout) w.Line($"private readonly {Names.Random} _dropoutRandom;");
-        if (plan.SupportsStep)
+        if (plan.SupportsStep || plan.EncoderDecoder)
         {
             w.Line($"private readonly float[] _state = new float[{plan.StateSize}];");
             w.Line($"private readonly float[] _stepWork = new float[{plan.StepWorkSize}];");
+        }
+        if (plan.EncoderDecoder)
+        {
+            w.Line("private readonly float[] _feedback = new float[BatchSize * OutputSize]; // Predict: the decoder's next input, [B, Y]");
+            w.Line("private readonly float[] _generated = new float[BatchSize * OutputSize]; // Predict: one step's output, [B, Y]");
         }
         if (plan.Generates)
         {
@@ -287,6 +298,23 @@ internal static class ModelEmitter
 
     private static void WriteState(SourceWriter w, ModelPlan plan)
     {
+        if (plan.EncoderDecoder)
+        {
+            // Every sequence starts from the encoder; there is no state to carry across calls.
+            w.Line("/// <summary>Always false: an encoder–decoder model starts every sequence from its encoder (setting true throws <see cref=\"global::System.NotSupportedException\"/>).</summary>");
+            w.OpenBlock("public bool CarryState");
+            w.Line("get => false;");
+            w.Line("set { if (value) throw new global::System.NotSupportedException(\"An encoder–decoder model starts every sequence from its encoder: there is no state to carry between calls.\"); }");
+            w.CloseBlock();
+            w.Line();
+            w.Line("private void CarryFinalState() { } // CarryState is always false");
+            w.Line();
+            w.Line("/// <summary>Nothing to reset: every call starts from the encoder (kept for <see cref=\"global::RnnGen.IRnnModel\"/>).</summary>");
+            w.Line("public void ResetState() { }");
+            w.Line();
+            return;
+        }
+
         w.Line("/// <summary>");
         w.Line("/// When true, <c>Predict</c>, <c>ComputeGradients</c> and <c>TrainStep</c> start each sequence from the final state of the");
         w.Line("/// previous call instead of zeros, so a long stream can be processed (and trained, with truncated back-propagation");

@@ -1,3 +1,4 @@
+using System.Linq;
 using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Lowering;
 using RnnGen.Generators.Model;
@@ -13,6 +14,15 @@ internal static class StepEmitter
 {
     public static void Write(SourceWriter w, ModelPlan plan)
     {
+        if (plan.EncoderDecoder)
+        {
+            // The decoder's step, for greedy decoding in Predict: x is the previous output [B, Y].
+            w.Line("/// <summary>One decoder step for the whole batch: <paramref name=\"x\"/> [B, Y] (the previous output), <paramref name=\"y\"/> [B, Y]; carries the decoder's state.</summary>");
+            w.OpenBlock($"private void DecoderStep({Names.ReadOnlySpan} x, {Names.Span} y)");
+            WriteBody(w, plan, plan.DecoderStart);
+            return;
+        }
+
         string inputType = plan.TokenInput ? Names.ReadOnlySpanInt : Names.ReadOnlySpan;
         w.Line("/// <summary>");
         w.Line(plan.TokenInput
@@ -26,13 +36,19 @@ internal static class StepEmitter
         w.Line($"CheckLength(x.Length, BatchSize{(plan.TokenInput ? "" : " * InputSize")}, nameof(x));");
         w.Line("CheckLength(y.Length, BatchSize * OutputSize, nameof(y));");
         if (plan.TokenInput) w.Line("CheckTokens(x);");
+        WriteBody(w, plan, 0);
+    }
+
+    /// <summary>The step through the layers from <paramref name="first"/> on (whose input is <c>x</c>), closing the method.</summary>
+    private static void WriteBody(SourceWriter w, ModelPlan plan, int first)
+    {
         w.Line($"{Names.ReadOnlySpan} p = _parameters;");
         w.Line($"{Names.Span} st = _state;");
         w.Line($"{Names.Span} q = _stepWork;");
         w.Line("const int B = BatchSize;");
         // Each layer's one-step output: an expression for a span and its row stride.
         var outputs = new string[plan.Layers.Count];
-        foreach (var layer in plan.Layers)
+        foreach (var layer in plan.Layers.Skip(first))
         {
             string input = layer.Wiring.Source < 0 ? "x" : outputs[layer.Wiring.Source];
             w.Line();

@@ -89,6 +89,12 @@ internal sealed class LayerPlan
 
     public LayerSpec Spec { get; }
     public int Index { get; }
+    /// <summary>The steps this layer runs: T, or OutputSteps for a layer of an encoder–decoder model's decoder.</summary>
+    public int Steps { get; set; }
+    /// <summary>The generated constant naming <see cref="Steps"/>: <c>Steps</c> or <c>OutputSteps</c>.</summary>
+    public string StepsName { get; set; } = "Steps";
+    /// <summary>Part of the decoder of an encoder–decoder model.</summary>
+    public bool InDecoder { get; set; }
     public LayerWiring Wiring { get; }
     /// <summary>A C# identifier derived from the layer's name.</summary>
     public string Id { get; }
@@ -126,11 +132,23 @@ internal sealed class ModelPlan
     public bool OutputIsSequence { get; set; }
     /// <summary>OneToMany: <c>Predict</c> generates T outputs from one input per sequence, each fed back as the next input.</summary>
     public bool Generates => Spec.Mode == SequenceMode.OneToMany;
+    /// <summary>EncoderDecoder: the layers from <see cref="DecoderStart"/> on run <see cref="OutputSteps"/> steps from the encoder's final state.</summary>
+    public bool EncoderDecoder => Spec.Mode == SequenceMode.EncoderDecoder;
+    /// <summary>The first decoder layer (EncoderDecoder), or -1.</summary>
+    public int DecoderStart { get; set; } = -1;
+    /// <summary>The encoder's last recurrent layer, whose final state starts the decoder (EncoderDecoder), or -1.</summary>
+    public int EncoderState { get; set; } = -1;
+    /// <summary>The decoder's input sequence [T_out, B, Y]: the previous outputs (teacher-forced targets in training).</summary>
+    public Region? DecoderInput { get; set; }
+    /// <summary>Steps of the output: T, or OutputSteps for an encoder–decoder model.</summary>
+    public int OutputSteps => EncoderDecoder ? Spec.OutputSteps : T;
+    /// <summary>The generated constant naming <see cref="OutputSteps"/>.</summary>
+    public string OutputStepsName => EncoderDecoder ? "OutputSteps" : "Steps";
     /// <summary>Length of the public input: [B, T, X] (or [B, T] ids); [B, X] (or [B] ids) when the model generates.</summary>
     public int InputLength => Generates ? B * (TokenInput ? 1 : X) : SequenceInputLength;
     /// <summary>Length of the input sequence the forward pass reads: [B, T, X] or [B, T] ids (teacher-forced when the model generates).</summary>
     public int SequenceInputLength => B * T * (TokenInput ? 1 : X);
-    public int OutputLength => B * Y * (OutputIsSequence ? T : 1);
+    public int OutputLength => B * Y * (OutputIsSequence ? OutputSteps : 1);
     public List<TensorPlan> Tensors { get; } = new();
     public int ParameterCount { get; set; }
     public List<Region> WorkRegions { get; } = new();

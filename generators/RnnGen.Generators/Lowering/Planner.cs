@@ -63,6 +63,9 @@ internal static class Planner
             ? new Region("input", 0, 0, "token ids are read from the caller's span")
             : Work("input", T * B * plan.X, $"[T, B, X] = [{T}, {B}, {plan.X}] the input, time-major");
 
+        plan.DecoderStart = WiringResolver.DecoderStart(spec);
+        plan.EncoderState = WiringResolver.LastRecurrentBefore(spec, plan.DecoderStart);
+        int encoderSteps = T;
         var layerIds = new HashSet<string>();
         for (int i = 0; i < layers.Count; i++)
         {
@@ -70,7 +73,15 @@ internal static class Planner
             var w = wiring[i];
             var lp = new LayerPlan(spec_i, i, w, UniqueId(Sanitize(spec_i.Name), layerIds));
             plan.Layers.Add(lp);
-            lp.Input = w.Source < 0 ? plan.StagedInput : plan.Layers[w.Source].Output;
+            lp.InDecoder = plan.DecoderStart >= 0 && i >= plan.DecoderStart;
+            lp.Steps = lp.InDecoder ? spec.OutputSteps : encoderSteps;
+            lp.StepsName = lp.InDecoder ? "OutputSteps" : "Steps";
+            T = lp.Steps; // the regions of this layer span its own steps
+            if (i == plan.DecoderStart)
+            {
+                plan.DecoderInput = Work("decoder_input", T * B * w.InputWidth, $"[T_out, B, Y] = [{T}, {B}, {w.InputWidth}] the decoder's input: zeros, then the previous output (the target in training)");
+            }
+            lp.Input = i == plan.DecoderStart ? plan.DecoderInput! : w.Source < 0 ? plan.StagedInput : plan.Layers[w.Source].Output;
             string n = lp.Id;
             string p = spec_i.Name;
             switch (spec_i.Kind)
@@ -161,6 +172,7 @@ internal static class Planner
             }
         }
 
+        if (plan.EncoderDecoder) plan.SupportsStep = false; // the decoder steps privately, from the encoder's state
         var last = plan.Layers[plan.Layers.Count - 1];
         plan.Y = last.Wiring.OutputWidth;
         plan.OutputIsSequence = last.Wiring.OutputIsSequence;

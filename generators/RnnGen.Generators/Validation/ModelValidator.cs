@@ -90,7 +90,7 @@ internal static class ModelValidator
         {
             Model(DiagnosticDescriptors.SizeOutOfRange, "BatchSize", "BatchSize", "the model", spec.BatchSize, MaxBatch);
         }
-        if (spec.Mode is not (SequenceMode.ManyToMany or SequenceMode.ManyToOne or SequenceMode.OneToMany))
+        if (spec.Mode is < SequenceMode.ManyToMany or > SequenceMode.EncoderDecoder)
         {
             Model(DiagnosticDescriptors.ModeNotSupported, "Mode", spec.Mode.ToString());
         }

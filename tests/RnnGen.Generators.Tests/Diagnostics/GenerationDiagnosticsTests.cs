@@ -6,13 +6,11 @@ namespace RnnGen.Generators.Tests.Diagnostics;
 /// <summary>
 /// Diagnostics about models that generate their output step by step (OneToMany, the decoder of an
 /// EncoderDecoder model) and about models too large to be what the user meant: RNN0028–RNN0037.
-/// EncoderDecoder models also get RNN0014 until this version generates them; the markup states it
-/// wherever it applies, so every other diagnostic is checked exactly.
 /// </summary>
 public sealed class GenerationDiagnosticsTests
 {
     private const string OneToMany = "Mode = SequenceMode.OneToMany";
-    private const string EncoderDecoder = "{|RNN0014:Mode = SequenceMode.EncoderDecoder|}";
+    private const string EncoderDecoder = "Mode = SequenceMode.EncoderDecoder";
 
     // RNN0028: bidirectional layer where outputs are fed back
 
@@ -206,7 +204,7 @@ public sealed class GenerationDiagnosticsTests
         DiagnosticVerifier.Verify("""
             using RnnGen;
 
-            [RnnModel(InputSize = 4, Steps = 6, {|RNN0014:[|Mode = SequenceMode.EncoderDecoder|]|}, OutputSteps = 5)]
+            [RnnModel(InputSize = 4, Steps = 6, [|Mode = SequenceMode.EncoderDecoder|], OutputSteps = 5)]
             [Gru(8)]
             [Dense(4)]
             public partial class Translator { }

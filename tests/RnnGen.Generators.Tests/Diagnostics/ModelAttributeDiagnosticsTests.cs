@@ -7,7 +7,7 @@ namespace RnnGen.Generators.Tests.Diagnostics;
 
 /// <summary>
 /// Diagnostics about the <c>[RnnModel]</c> attribute: RNN0003, RNN0004, RNN0005, RNN0006 (model
-/// sizes), RNN0014, RNN0017 (OutputSteps), RNN0019, RNN0020 and RNN0022. A wrong argument is
+/// sizes), RNN0014 (unknown mode), RNN0017 (OutputSteps), RNN0019, RNN0020 and RNN0022. A wrong argument is
 /// reported on that argument; a missing one on the whole attribute.
 /// </summary>
 public sealed class ModelAttributeDiagnosticsTests
@@ -171,20 +171,18 @@ public sealed class ModelAttributeDiagnosticsTests
             """);
     }
 
-    // RNN0014: mode not supported
+    // RNN0014: unknown sequence mode
 
     [Theory]
-    [InlineData("Mode = SequenceMode.EncoderDecoder", ", OutputSteps = 2", "Mode 'EncoderDecoder' is not supported by this version of RnnGen; use ManyToMany, ManyToOne or OneToMany")]
-    [InlineData("Mode = (SequenceMode)9", "", "Mode '9' is not supported by this version of RnnGen; use ManyToMany, ManyToOne or OneToMany")]
-    public void RNN0014_Reported_OnMode(string mode, string more, string message)
+    [InlineData("Mode = (SequenceMode)9", "Mode '9' is not a SequenceMode this version of RnnGen knows; use ManyToMany, ManyToOne, OneToMany or EncoderDecoder")]
+    [InlineData("Mode = (SequenceMode)(-1)", "Mode '-1' is not a SequenceMode this version of RnnGen knows; use ManyToMany, ManyToOne, OneToMany or EncoderDecoder")]
+    public void RNN0014_Reported_OnMode(string mode, string message)
     {
-        // Otherwise valid models of each mode: only the mode itself is reported.
         DiagnosticVerifier.Verify($$"""
             using RnnGen;
 
-            [RnnModel(InputSize = 4, Steps = 3, [|{{mode}}|]{{more}})]
+            [RnnModel(InputSize = 4, Steps = 3, [|{{mode}}|])]
             [Lstm(8)]
-            [Lstm(8, Decoder = {{(mode.Contains("EncoderDecoder", System.StringComparison.Ordinal) ? "true" : "false")}})]
             [Dense(4)]
             public partial class Model { }
             """,
@@ -196,7 +194,7 @@ public sealed class ModelAttributeDiagnosticsTests
     [InlineData("Mode = SequenceMode.ManyToMany")]
     [InlineData("Mode = SequenceMode.ManyToOne")]
     [InlineData("Mode = SequenceMode.OneToMany")]
-    public void RNN0014_NotReported_ForTheGeneratedModes(string mode)
+    public void RNN0014_NotReported_ForTheSequenceModes(string mode)
     {
         DiagnosticVerifier.VerifyNotReported("RNN0014", $$"""
             using RnnGen;
@@ -227,11 +225,10 @@ public sealed class ModelAttributeDiagnosticsTests
     [Fact]
     public void RNN0017_NotReported_ForOutputStepsInAnEncoderDecoderModel()
     {
-        // EncoderDecoder itself is not supported yet (RNN0014), but OutputSteps belongs to it.
         DiagnosticVerifier.VerifyNotReported("RNN0017", """
             using RnnGen;
 
-            [RnnModel(InputSize = 4, Steps = 3, {|RNN0014:Mode = SequenceMode.EncoderDecoder|}, OutputSteps = 5)]
+            [RnnModel(InputSize = 4, Steps = 3, Mode = SequenceMode.EncoderDecoder, OutputSteps = 5)]
             [Lstm(8, Name = "encoder")]
             [Lstm(8, Name = "decoder", Decoder = true)]
             [Dense(4)]

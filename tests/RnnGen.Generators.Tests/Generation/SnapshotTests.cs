@@ -64,8 +64,21 @@ public sealed class SnapshotTests
         public partial class Composer { }
         """;
 
+    public const string Translator = """
+        using RnnGen;
+        namespace Demo;
+
+        [RnnModel(Steps = 20, Mode = SequenceMode.EncoderDecoder, OutputSteps = 24, BatchSize = 8)]
+        [Embedding(1000, 32, Name = "emb")]
+        [Lstm(64, Name = "encoder", Bidirectional = true)]
+        [Lstm(128, Name = "decoder", Decoder = true)]
+        [Dense(1200, Name = "fc", Activation = Activation.Softmax)]
+        public partial class Translator { }
+        """;
+
     [Theory]
     [InlineData("CharRnn", CharRnn, "Demo.CharRnn.g.cs")]
+    [InlineData("Translator", Translator, "Demo.Translator.g.cs")]
     [InlineData("Composer", Composer, "Demo.Composer.g.cs")]
     [InlineData("SequenceClassifier", Classifier, "Demo.Classifiers.SequenceClassifier.g.cs")]
     [InlineData("Tagger", Tagger, "Outer.Tagger.g.cs")]

@@ -46,7 +46,7 @@ public sealed class OneToManyTests
     [Fact]
     public void Every_fixture_has_a_model()
     {
-        var files = Directory.GetFiles(Path.Combine(TestPaths.Fixtures, "Generation"), "*.safetensors").Select(Path.GetFileNameWithoutExtension).OrderBy(n => n, StringComparer.Ordinal);
+        var files = Directory.GetFiles(Path.Combine(TestPaths.Fixtures, "Generation"), "o2m_*.safetensors").Select(Path.GetFileNameWithoutExtension).OrderBy(n => n, StringComparer.Ordinal);
         Assert.Equal(Models.Keys.OrderBy(k => k, StringComparer.Ordinal), files);
     }
 
