@@ -32,16 +32,7 @@ public sealed class OneToManyTests
 
     public static IEnumerable<object[]> Names() => Models.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });
 
-    private static (IRnnModel Model, SafetensorsFile File) Load(string fixture)
-    {
-        var file = SafetensorsFile.Read(Path.Combine(TestPaths.Fixtures, "Generation", fixture + ".safetensors"));
-        var model = Models[fixture]();
-        foreach (var name in model.TensorNames)
-        {
-            file[name].ToSingleArray().AsSpan().CopyTo(model.Parameter(name));
-        }
-        return (model, file);
-    }
+    private static (IRnnModel Model, SafetensorsFile File) Load(string fixture) => GenerationFixtures.Load(fixture, Models[fixture]());
 
     [Fact]
     public void Every_fixture_has_a_model()
