@@ -116,6 +116,21 @@ public sealed class GeneratedMatchesReferenceTests
         Verify(GeneratedModelChecker.Check(SweepModels(batch)));
     }
 
+    /// <summary>
+    /// OneToMany models (every cell first, heads softmax / identity / sigmoid / tanh / none, token
+    /// inputs with a softmax head): the generated greedy generation against the reference's, which
+    /// reruns the layers as a ManyToMany model over every prefix of fed-back outputs.
+    /// </summary>
+    [Fact]
+    public void OneToManySweepMatchesReference()
+    {
+        var models = Enumerable.Range(0, 40)
+            .Select(i => new SweepModel("O" + i.ToString(CultureInfo.InvariantCulture), RandomModelConfigs.CreateOneToMany(SweepSeed, i), 4000 + i,
+                i % 2 == 0 ? WeightSource.Init : WeightSource.ByName))
+            .ToList();
+        Verify(GeneratedModelChecker.Check(models));
+    }
+
     private void Verify(SweepReport report)
     {
         output.WriteLine(string.Create(

@@ -107,7 +107,7 @@ public static class GeneratedModelChecker
         foreach (var model in models)
         {
             sources.Add(("Models/" + model.ClassName + ".cs", model.Config.ToCSharp(model.ClassName, Namespace)));
-            sources.Add(("Entries/" + model.ClassName + "_Entry.cs", ModelEntryPoint.Source(Namespace, model.ClassName, model.Config.UsesEmbedding, model.Config.Mode == SequenceMode.ManyToMany)));
+            sources.Add(("Entries/" + model.ClassName + "_Entry.cs", ModelEntryPoint.Source(Namespace, model.ClassName, model.Config.UsesEmbedding, model.Config.Mode != SequenceMode.ManyToOne)));
         }
 
         var run = GeneratorHarness.Run(sources);
@@ -317,7 +317,7 @@ public static class GeneratedModelChecker
     private static string Index(ModelConfig config, int flat)
     {
         int y = config.OutputSize;
-        string text = config.Mode == SequenceMode.ManyToMany
+        string text = config.Mode != SequenceMode.ManyToOne
             ? $"[{flat / (config.Steps * y)}, {flat / y % config.Steps}, {flat % y}]"
             : $"[{flat / y}, {flat % y}]";
         return flat.ToString(CultureInfo.InvariantCulture) + " " + text;

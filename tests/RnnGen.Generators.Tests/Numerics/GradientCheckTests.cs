@@ -120,6 +120,18 @@ public sealed class GradientCheckTests
         Verify(GradientChecker.Check(models.Select((c, i) => new GradientModel("S" + i.ToString(CultureInfo.InvariantCulture), c, 77 + i)).ToList()));
     }
 
+    /// <summary>
+    /// OneToMany models: the generated teacher-forced gradients (parameters and the one input per
+    /// sequence) against central differences of the reference's teacher-forced loss.
+    /// </summary>
+    [Fact]
+    public void OneToManyModelsMatchFiniteDifferences()
+    {
+        Verify(GradientChecker.Check(Enumerable.Range(0, 20)
+            .Select(i => new GradientModel("O" + i.ToString(CultureInfo.InvariantCulture), RandomModelConfigs.CreateOneToMany(SweepSeed + 1, i), 5000 + i))
+            .ToList()));
+    }
+
     [Fact]
     public void CheckerNoticesWrongGradients()
     {

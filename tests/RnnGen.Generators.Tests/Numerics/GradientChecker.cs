@@ -151,7 +151,7 @@ public static class GradientChecker
             var config = model.Config;
             sources.Add(("Models/" + model.ClassName + ".cs", config.ToCSharp(model.ClassName, Namespace)));
             sources.Add(("Entries/" + model.ClassName + "_Entry.cs", ModelEntryPoint.Source(
-                Namespace, model.ClassName, config.UsesEmbedding, config.Mode == SequenceMode.ManyToMany, classTargets: config.EffectiveLoss == LossKind.CrossEntropy)));
+                Namespace, model.ClassName, config.UsesEmbedding, config.Mode != SequenceMode.ManyToOne, classTargets: config.EffectiveLoss == LossKind.CrossEntropy)));
         }
 
         LoadedAssembly loaded;

@@ -90,6 +90,58 @@ public static class RandomModelConfigs
         return config;
     }
 
+    private static readonly Activation?[] GeneratingHeads =
+    {
+        Activation.Softmax, Activation.Identity, Activation.Sigmoid, Activation.Tanh, null,
+    };
+
+    /// <summary>
+    /// A random OneToMany model: every cell first in turn, unidirectional (1–2 recurrent
+    /// attributes, stacked or not, sometimes a Dense between them), the head cycling through
+    /// softmax (the most likely class fed back), identity, sigmoid, tanh and none (the last
+    /// recurrent layer's h fed back), as wide as the input (or the embedding's vocabulary).
+    /// </summary>
+    public static ModelConfig CreateOneToMany(int seed, int index)
+    {
+        var random = new Random(unchecked((seed * 7919) + index));
+        var first = Cells[index % Cells.Length];
+        var head = GeneratingHeads[(index / Cells.Length) % GeneratingHeads.Length];
+        int batch = random.Next(1, 5);
+        int steps = random.Next(1, 8);
+        bool embedding = head == Activation.Softmax && random.NextDouble() < 0.4;
+        int width = random.Next(2, 9);
+
+        var layers = new List<LayerConfig>();
+        int? inputSize = null;
+        if (embedding) layers.Add(new EmbeddingLayerConfig("emb", width, random.Next(1, 7)));
+        else inputSize = width;
+
+        int recurrentCount = random.NextDouble() < 0.7 ? 1 : 2;
+        for (int j = 0; j < recurrentCount; j++)
+        {
+            if (j > 0 && random.NextDouble() < 0.3)
+            {
+                layers.Add(new DenseLayerConfig("mid" + j, random.Next(1, 12), DenseActivations[random.Next(DenseActivations.Length)]));
+            }
+
+            var cell = j == 0 ? first : Cells[random.Next(Cells.Length)];
+            bool last = j == recurrentCount - 1;
+            int hidden = last && head is null ? width : random.Next(1, 16);
+            string name = cell.Cell switch { CellKind.Lstm => "lstm", CellKind.Gru => "gru", _ => "rnn" } + j;
+            layers.Add(new RecurrentLayerConfig(name, cell.Cell, hidden, Layers: random.NextDouble() < 0.3 ? 2 : 1,
+                Activation: cell.Activation, Variant: cell.Variant));
+        }
+
+        if (head is Activation activation)
+        {
+            layers.Add(new DenseLayerConfig("fc", width, activation));
+        }
+
+        var config = new ModelConfig(inputSize, steps, batch, SequenceMode.OneToMany, layers);
+        config.Validate();
+        return config;
+    }
+
     /// <summary>
     /// Mostly the default (null); sometimes the previous layer's name written out; in
     /// ManyToMany, now and then the layer before that, which leaves the previous layer's

@@ -203,16 +203,19 @@ public sealed class ModelConfig
         return inputs;
     }
 
+    /// <summary>The same layers as a ManyToMany model over <paramref name="steps"/> steps (a OneToMany model's teacher-forced or prefix runs).</summary>
+    public ModelConfig AsSequence(int steps) => new(InputSize, steps, BatchSize, SequenceMode.ManyToMany, Layers) { Loss = Loss };
+
     /// <summary>Features per output element Y: the width of the last declared layer.</summary>
     public int OutputSize => LayerWidths()[^1];
 
-    /// <summary>Elements of one input: B·T (token ids) or B·T·X.</summary>
-    public int InputLength => UsesEmbedding ? BatchSize * Steps : BatchSize * Steps * (InputSize ?? 0);
+    /// <summary>Elements of one input: B·T (token ids) or B·T·X; OneToMany: B (token ids) or B·X, one per sequence.</summary>
+    public int InputLength => (Mode == SequenceMode.OneToMany ? BatchSize : BatchSize * Steps) * (UsesEmbedding ? 1 : InputSize ?? 0);
 
     /// <summary>Elements of one output: B·T·Y (ManyToMany) or B·Y (ManyToOne).</summary>
     public int OutputLength => Mode switch
     {
-        SequenceMode.ManyToMany => BatchSize * Steps * OutputSize,
+        SequenceMode.ManyToMany or SequenceMode.OneToMany => BatchSize * Steps * OutputSize,
         SequenceMode.ManyToOne => BatchSize * OutputSize,
         _ => throw new NotSupportedException($"Mode {Mode} is not modelled by the reference yet."),
     };
@@ -315,6 +318,19 @@ public sealed class ModelConfig
                     throw new InvalidOperationException(
                         $"Layer '{Layers[i].Name}' comes after the collapsed layer but reads a sequence.");
                 }
+            }
+        }
+        else if (Mode == SequenceMode.OneToMany)
+        {
+            int fedBack = UsesEmbedding ? ((EmbeddingLayerConfig)Layers[0]).VocabularySize : InputSize!.Value;
+            if (OutputSize != fedBack)
+            {
+                throw new InvalidOperationException($"OneToMany feeds the output back: it must be {fedBack} wide, not {OutputSize}.");
+            }
+
+            if (Layers.OfType<RecurrentLayerConfig>().Any(r => r.Bidirectional))
+            {
+                throw new InvalidOperationException("OneToMany cannot have a bidirectional layer.");
             }
         }
         else if (Mode != SequenceMode.ManyToMany)

@@ -114,6 +114,13 @@ public static class ReferenceModel
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(targets);
+        if (config.Mode == SequenceMode.OneToMany)
+        {
+            // Teacher forcing: the same layers over the sequence the targets make.
+            config.Validate();
+            return Loss(config.AsSequence(config.Steps), tensor, TeacherForced(config, input, targets), targets, reluSigns);
+        }
+
         var kind = config.EffectiveLoss;
         bool logits = kind is LossKind.CrossEntropy or LossKind.BinaryCrossEntropy;
         var output = Forward(config, tensor, input, new Arithmetic(ReferencePrecision.Double, reluSigns), headLogits: logits);
@@ -184,6 +191,124 @@ public static class ReferenceModel
         }
     }
 
+    /// <summary>
+    /// OneToMany, greedily: output t is the last output of the same layers run as a ManyToMany
+    /// model over the prefix of inputs 0..t, where input 0 is the given one and input t + 1 is
+    /// output t fed back (the most likely class as a one-hot vector or token id for a softmax head
+    /// or token input, the values otherwise). Quadratic in T, and independent of any step code.
+    /// </summary>
+    private static double[] Generate(ModelConfig config, Func<string, double[]> tensor, Array input, Arithmetic fp)
+    {
+        int b = config.BatchSize, steps = config.Steps, y = config.OutputSize;
+        bool tokens = config.UsesEmbedding;
+        bool argmax = tokens || config.HeadActivation == Activation.Softmax;
+        int x = tokens ? 1 : config.InputSize!.Value;
+        var inputs = new List<double[]>(); // per step, [B, x] (token ids as doubles)
+        inputs.Add(input switch
+        {
+            int[] ids => Array.ConvertAll(ids, v => (double)v),
+            float[] f => Array.ConvertAll(f, v => (double)v),
+            double[] d => (double[])d.Clone(),
+            _ => throw new ArgumentException("The input must be float[], double[] or int[].", nameof(input)),
+        });
+        Expect("input", b * x, inputs[0].Length);
+        var output = new double[b * steps * y];
+        for (int t = 0; t < steps; t++)
+        {
+            var prefix = config.AsSequence(t + 1);
+            Array sequence = tokens ? new int[b * (t + 1)] : new double[b * (t + 1) * x];
+            for (int r = 0; r < b; r++)
+            {
+                for (int s = 0; s <= t; s++)
+                {
+                    if (sequence is int[] ids) ids[r * (t + 1) + s] = (int)inputs[s][r];
+                    else Array.Copy(inputs[s], r * x, (double[])sequence, (r * (t + 1) + s) * x, x);
+                }
+            }
+
+            var run = Forward(prefix, tensor, sequence, fp, headLogits: false);
+            var next = new double[b * x];
+            for (int r = 0; r < b; r++)
+            {
+                Array.Copy(run, (r * (t + 1) + t) * y, output, (r * steps + t) * y, y);
+                if (!argmax)
+                {
+                    Array.Copy(run, (r * (t + 1) + t) * y, next, r * x, x);
+                    continue;
+                }
+
+                int best = 0;
+                for (int j = 1; j < y; j++)
+                {
+                    if (run[(r * (t + 1) + t) * y + j] > run[(r * (t + 1) + t) * y + best]) best = j;
+                }
+
+                if (tokens) next[r] = best;
+                else next[r * x + best] = 1;
+            }
+
+            inputs.Add(next);
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// OneToMany teacher forcing: the input sequence whose step 0 is the given input and step t
+    /// the target of step t − 1 (a class id one-hot or as a token, or the target values).
+    /// </summary>
+    private static Array TeacherForced(ModelConfig config, Array input, Array targets)
+    {
+        int b = config.BatchSize, steps = config.Steps, y = config.OutputSize;
+        if (config.UsesEmbedding)
+        {
+            var ids = (int[])input;
+            var sequence = new int[b * steps];
+            for (int r = 0; r < b; r++)
+            {
+                sequence[r * steps] = ids[r];
+                for (int t = 1; t < steps; t++)
+                {
+                    sequence[r * steps + t] = targets is int[] classes ? classes[r * steps + t - 1] : ArgMax((float[])targets, (r * steps + t - 1) * y, y);
+                }
+            }
+
+            return sequence;
+        }
+
+        int x = config.InputSize!.Value;
+        double[] first = input switch
+        {
+            float[] f => Array.ConvertAll(f, v => (double)v),
+            double[] d => d,
+            _ => throw new ArgumentException("The input must be float[] or double[].", nameof(input)),
+        };
+        var features = new double[b * steps * x];
+        for (int r = 0; r < b; r++)
+        {
+            Array.Copy(first, r * x, features, r * steps * x, x);
+            for (int t = 1; t < steps; t++)
+            {
+                int at = (r * steps + t) * x;
+                if (targets is int[] classes) features[at + classes[r * steps + t - 1]] = 1;
+                else for (int j = 0; j < x; j++) features[at + j] = ((float[])targets)[(r * steps + t - 1) * y + j];
+            }
+        }
+
+        return features;
+    }
+
+    private static int ArgMax(float[] values, int start, int count)
+    {
+        int best = 0;
+        for (int j = 1; j < count; j++)
+        {
+            if (values[start + j] > values[start + best]) best = j;
+        }
+
+        return best;
+    }
+
     /// <summary>log σ(x) = −log(1 + e^−x), accurate for large |x|.</summary>
     public static double LogSigmoid(double x) => x >= 0 ? -Math.Log(1 + Math.Exp(-x)) : x - Math.Log(1 + Math.Exp(x));
 
@@ -192,6 +317,11 @@ public static class ReferenceModel
     {
         ArgumentNullException.ThrowIfNull(input);
         config.Validate();
+        if (config.Mode == SequenceMode.OneToMany)
+        {
+            return Generate(config, tensor, input, fp);
+        }
+
         if (input is int[] tokens)
         {
             if (!config.UsesEmbedding)
