@@ -321,25 +321,14 @@ internal static class BackwardEmitter
     /// </summary>
     private static void WriteHandOverBackward(SourceWriter w, ModelPlan plan)
     {
-        var encoder = plan.Layers[plan.EncoderState];
-        var decoder = plan.Layers[plan.DecoderStart];
-        int He = encoder.Spec.Size, De = encoder.Spec.Directions, DHe = He * De, Hd = decoder.Spec.Size, Te = encoder.Steps;
         w.Line();
-        w.Line($"// ── Hand-over backward: forward copied the final state of '{encoder.Spec.Name}' into the initial state of '{decoder.Spec.Name}' ──");
+        w.Line("// ── Hand-over backward: forward copied the encoder's final state into the decoder's initial state ──");
         w.Line("//    =>   d(final state) += d(initial state)");
-        for (int k = 0; k < encoder.SubLayers.Count; k++)
+        foreach (var c in plan.HandOver)
         {
-            var es = encoder.SubLayers[k];
-            var dd = decoder.SubLayers[k].Directions[0];
-            w.OpenBlock("for (int b = 0; b < B; b++)");
-            w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{dd.InitialH.Id} + b * {Hd}, {He}), d.Slice(A.{es.Output.Id} + ({Te - 1} * B + b) * {DHe}, {He}));");
-            if (De == 2) w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{dd.InitialH.Id} + b * {Hd} + {He}, {He}), d.Slice(A.{es.Output.Id} + b * {DHe} + {He}, {He}));");
-            if (dd.InitialC is not null)
-            {
-                w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{dd.InitialC.Id} + b * {Hd}, {He}), d.Slice(A.{es.Directions[0].Cell!.Id} + ({Te - 1} * B + b) * {He}, {He}));");
-                if (De == 2) w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{dd.InitialC.Id} + b * {Hd} + {He}, {He}), d.Slice(A.{es.Directions[1].Cell!.Id} + b * {He}, {He}));");
-            }
-            w.CloseBlock();
+            w.Line($"// {c.What}");
+            w.Line("for (int b = 0; b < B; b++)");
+            w.Line($"    {Names.Elementwise}.Accumulate(d.Slice(A.{c.Destination.Id}{Names.Plus(c.DestinationOffset)} + b * {c.DestinationStride}, {c.Length}), d.Slice(A.{c.Source.Id}{Names.Plus(c.SourceOffset)} + b * {c.SourceStride}, {c.Length}));");
         }
     }
 

@@ -145,34 +145,18 @@ internal static class ForwardEmitter
         }
     }
 
-    /// <summary>
-    /// Encoder–decoder: the final state of the encoder's last recurrent layer becomes the initial
-    /// state of the decoder's first one, stacked layer by stacked layer; a bidirectional encoder's
-    /// state is concat(forward state after step T-1, backward state after step 0).
-    /// </summary>
+    /// <summary>Encoder–decoder: copies the encoder's final state into the decoder's initial state (<see cref="ModelPlan.HandOver"/>).</summary>
     private static void WriteHandOver(SourceWriter w, ModelPlan plan)
     {
-        var encoder = plan.Layers[plan.EncoderState];
-        var decoder = plan.Layers[plan.DecoderStart];
-        int He = encoder.Spec.Size, De = encoder.Spec.Directions, DHe = He * De, Hd = decoder.Spec.Size, Te = encoder.Steps;
-        w.Line($"/// <summary>The encoder's final state ('{encoder.Spec.Name}') into the initial state of the decoder ('{decoder.Spec.Name}').</summary>");
+        w.Line("/// <summary>The encoder's final state into the initial state of the decoder.</summary>");
         w.OpenBlock("private void HandOver()");
         w.Line($"{Names.Span} a = _work;");
         w.Line("const int B = BatchSize;");
-        for (int k = 0; k < encoder.SubLayers.Count; k++)
+        foreach (var c in plan.HandOver)
         {
-            var es = encoder.SubLayers[k];
-            var dd = decoder.SubLayers[k].Directions[0];
-            w.Line($"// {encoder.Spec.Name}_l{k} → {decoder.Spec.Name}_l{k}");
-            w.OpenBlock("for (int b = 0; b < B; b++)");
-            w.Line($"a.Slice(A.{es.Output.Id} + ({Te - 1} * B + b) * {DHe}, {He}).CopyTo(a.Slice(A.{dd.InitialH.Id} + b * {Hd}, {He}));");
-            if (De == 2) w.Line($"a.Slice(A.{es.Output.Id} + b * {DHe} + {He}, {He}).CopyTo(a.Slice(A.{dd.InitialH.Id} + b * {Hd} + {He}, {He}));");
-            if (dd.InitialC is not null)
-            {
-                w.Line($"a.Slice(A.{es.Directions[0].Cell!.Id} + ({Te - 1} * B + b) * {He}, {He}).CopyTo(a.Slice(A.{dd.InitialC.Id} + b * {Hd}, {He}));");
-                if (De == 2) w.Line($"a.Slice(A.{es.Directions[1].Cell!.Id} + b * {He}, {He}).CopyTo(a.Slice(A.{dd.InitialC.Id} + b * {Hd} + {He}, {He}));");
-            }
-            w.CloseBlock();
+            w.Line($"// {c.What}");
+            w.Line("for (int b = 0; b < B; b++)");
+            w.Line($"    a.Slice(A.{c.Source.Id}{Names.Plus(c.SourceOffset)} + b * {c.SourceStride}, {c.Length}).CopyTo(a.Slice(A.{c.Destination.Id}{Names.Plus(c.DestinationOffset)} + b * {c.DestinationStride}, {c.Length}));");
         }
         w.CloseBlock();
         w.Line();
@@ -212,10 +196,20 @@ internal static class ForwardEmitter
         w.CloseBlock();
         w.CloseBlock();
         w.Line();
-        string into = plan.TokenInput ? "global::System.Span<int>" : Names.Span;
+        WriteFeedBack(w, plan.TokenInput, argmax);
+    }
+
+    /// <summary>
+    /// The next input of a generating model from one step's output [B, Y]: the most likely
+    /// token, the most likely class as a one-hot vector, or the output itself (the input is as
+    /// wide as the output: RNN0030 for OneToMany, the decoder's input width for EncoderDecoder).
+    /// </summary>
+    private static void WriteFeedBack(SourceWriter w, bool tokens, bool argmax)
+    {
+        string into = tokens ? "global::System.Span<int>" : Names.Span;
         w.Line("/// <summary>The next input from one step's output [B, Y].</summary>");
         w.OpenBlock($"private static void FeedBack({Names.ReadOnlySpan} y, {into} x)");
-        if (plan.TokenInput)
+        if (tokens)
         {
             w.Line("for (int b = 0; b < BatchSize; b++)");
             w.Line("    x[b] = global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize));");
@@ -224,11 +218,11 @@ internal static class ForwardEmitter
         {
             w.Line("x.Clear();");
             w.Line("for (int b = 0; b < BatchSize; b++)");
-            w.Line("    x[b * InputSize + global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize))] = 1f;");
+            w.Line("    x[b * OutputSize + global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize))] = 1f;");
         }
         else
         {
-            w.Line("y.CopyTo(x); // InputSize == OutputSize (RNN0030)");
+            w.Line("y.CopyTo(x);");
         }
         w.CloseBlock();
         w.Line();
@@ -274,21 +268,11 @@ internal static class ForwardEmitter
         w.Line("DecoderStep(x, y);");
         w.Line("for (int b = 0; b < BatchSize; b++)");
         w.Line("    y.Slice(b * OutputSize, OutputSize).CopyTo(output.Slice((b * OutputSteps + t) * OutputSize, OutputSize));");
-        w.OpenBlock("if (t + 1 < OutputSteps)");
-        if (argmax)
-        {
-            w.Line("x.Clear();");
-            w.Line("for (int b = 0; b < BatchSize; b++)");
-            w.Line("    x[b * OutputSize + global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize))] = 1f;");
-        }
-        else
-        {
-            w.Line("y.CopyTo(x);");
-        }
-        w.CloseBlock();
+        w.Line("if (t + 1 < OutputSteps) FeedBack(y, x);");
         w.CloseBlock();
         w.CloseBlock();
         w.Line();
+        WriteFeedBack(w, tokens: false, argmax);
     }
 
     private static void WriteOutputCopy(SourceWriter w, ModelPlan plan)

@@ -18,4 +18,7 @@ internal static class Names
     public const string TensorLayout = "global::RnnGen.IO.TensorLayout";
     public const string ArgumentException = "global::System.ArgumentException";
     public const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\", \"0.1.0\")]";
+
+    /// <summary><c>" + n"</c>, or nothing for 0: a constant offset added to a region's start.</summary>
+    public static string Plus(int n) => n == 0 ? "" : " + " + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -32,6 +32,13 @@ internal sealed record TensorPlan(string Name, string Id, int[] Shape, int Offse
 /// <summary>A region of the activation buffer (or of the streaming state).</summary>
 internal sealed record Region(string Id, int Offset, int Length, string Description);
 
+/// <summary>
+/// One copy of the encoder–decoder hand-over, for every batch row b: <see cref="Length"/> floats
+/// from <c>Source + SourceOffset + b · SourceStride</c> to <c>Destination + DestinationOffset + b · DestinationStride</c>.
+/// The forward pass copies; the backward pass adds the destination's gradient to the source's.
+/// </summary>
+internal sealed record StateCopy(string What, Region Source, int SourceOffset, int SourceStride, Region Destination, int DestinationOffset, int DestinationStride, int Length);
+
 /// <summary>One direction of one stacked layer of a recurrent attribute.</summary>
 internal sealed class DirectionPlan
 {
@@ -138,6 +145,12 @@ internal sealed class ModelPlan
     public int DecoderStart { get; set; } = -1;
     /// <summary>The encoder's last recurrent layer, whose final state starts the decoder (EncoderDecoder), or -1.</summary>
     public int EncoderState { get; set; } = -1;
+    /// <summary>
+    /// EncoderDecoder: the final state of the encoder's last recurrent layer into the initial state
+    /// of the decoder's first, stacked layer by stacked layer (h, and c for an LSTM; a bidirectional
+    /// encoder's backward half after step 0 beside its forward half after step T-1).
+    /// </summary>
+    public List<StateCopy> HandOver { get; } = new();
     /// <summary>The decoder's input sequence [T_out, B, Y]: the previous outputs (teacher-forced targets in training).</summary>
     public Region? DecoderInput { get; set; }
     /// <summary>Steps of the output: T, or OutputSteps for an encoder–decoder model.</summary>

@@ -172,7 +172,11 @@ internal static class Planner
             }
         }
 
-        if (plan.EncoderDecoder) plan.SupportsStep = false; // the decoder steps privately, from the encoder's state
+        if (plan.EncoderDecoder)
+        {
+            plan.SupportsStep = false; // the decoder steps privately, from the encoder's state
+            PlanHandOver(plan);
+        }
         var last = plan.Layers[plan.Layers.Count - 1];
         plan.Y = last.Wiring.OutputWidth;
         plan.OutputIsSequence = last.Wiring.OutputIsSequence;
@@ -188,6 +192,27 @@ internal static class Planner
         plan.StateSize = stateOffset;
         plan.StepWorkSize = stepOffset;
         return plan;
+    }
+
+    private static void PlanHandOver(ModelPlan plan)
+    {
+        var encoder = plan.Layers[plan.EncoderState];
+        var decoder = plan.Layers[plan.DecoderStart];
+        int He = encoder.Spec.Size, DHe = He * encoder.Spec.Directions, Hd = decoder.Spec.Size, B = plan.B;
+        int last = (encoder.Steps - 1) * B; // rows before the encoder's last step
+        for (int k = 0; k < encoder.SubLayers.Count; k++)
+        {
+            var es = encoder.SubLayers[k];
+            var dd = decoder.SubLayers[k].Directions[0];
+            string label = $"{encoder.Spec.Name}_l{k} → {decoder.Spec.Name}_l{k}";
+            plan.HandOver.Add(new StateCopy(label + ": h after the last step", es.Output, last * DHe, DHe, dd.InitialH, 0, Hd, He));
+            if (encoder.Spec.Bidirectional)
+                plan.HandOver.Add(new StateCopy(label + ": backward h after step 0", es.Output, He, DHe, dd.InitialH, He, Hd, He));
+            if (dd.InitialC is null) continue;
+            plan.HandOver.Add(new StateCopy(label + ": c after the last step", es.Directions[0].Cell!, last * He, He, dd.InitialC, 0, Hd, He));
+            if (encoder.Spec.Bidirectional)
+                plan.HandOver.Add(new StateCopy(label + ": backward c after step 0", es.Directions[1].Cell!, 0, He, dd.InitialC, He, Hd, He));
+        }
     }
 
     /// <summary>A C# identifier from a layer or tensor name.</summary>

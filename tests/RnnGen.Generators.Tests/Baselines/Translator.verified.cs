@@ -284,13 +284,16 @@ namespace Demo
                 DecoderStep(x, y);
                 for (int b = 0; b < BatchSize; b++)
                     y.Slice(b * OutputSize, OutputSize).CopyTo(output.Slice((b * OutputSteps + t) * OutputSize, OutputSize));
-                if (t + 1 < OutputSteps)
-                {
-                    x.Clear();
-                    for (int b = 0; b < BatchSize; b++)
-                        x[b * OutputSize + global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize))] = 1f;
-                }
+                if (t + 1 < OutputSteps) FeedBack(y, x);
             }
+        }
+
+        /// <summary>The next input from one step's output [B, Y].</summary>
+        private static void FeedBack(global::System.ReadOnlySpan<float> y, global::System.Span<float> x)
+        {
+            x.Clear();
+            for (int b = 0; b < BatchSize; b++)
+                x[b * OutputSize + global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize))] = 1f;
         }
 
         private static void CheckLength(int actual, int expected, string name)
@@ -396,19 +399,23 @@ namespace Demo
             }
         }
 
-        /// <summary>The encoder's final state ('encoder') into the initial state of the decoder ('decoder').</summary>
+        /// <summary>The encoder's final state into the initial state of the decoder.</summary>
         private void HandOver()
         {
             global::System.Span<float> a = _work;
             const int B = BatchSize;
-            // encoder_l0 → decoder_l0
+            // encoder_l0 → decoder_l0: h after the last step
             for (int b = 0; b < B; b++)
-            {
-                a.Slice(A.encoder_l0_out + (19 * B + b) * 128, 64).CopyTo(a.Slice(A.decoder_l0_h0 + b * 128, 64));
-                a.Slice(A.encoder_l0_out + b * 128 + 64, 64).CopyTo(a.Slice(A.decoder_l0_h0 + b * 128 + 64, 64));
-                a.Slice(A.encoder_l0_c + (19 * B + b) * 64, 64).CopyTo(a.Slice(A.decoder_l0_c0 + b * 128, 64));
-                a.Slice(A.encoder_l0_reverse_c + b * 64, 64).CopyTo(a.Slice(A.decoder_l0_c0 + b * 128 + 64, 64));
-            }
+                a.Slice(A.encoder_l0_out + 19456 + b * 128, 64).CopyTo(a.Slice(A.decoder_l0_h0 + b * 128, 64));
+            // encoder_l0 → decoder_l0: backward h after step 0
+            for (int b = 0; b < B; b++)
+                a.Slice(A.encoder_l0_out + 64 + b * 128, 64).CopyTo(a.Slice(A.decoder_l0_h0 + 64 + b * 128, 64));
+            // encoder_l0 → decoder_l0: c after the last step
+            for (int b = 0; b < B; b++)
+                a.Slice(A.encoder_l0_c + 9728 + b * 64, 64).CopyTo(a.Slice(A.decoder_l0_c0 + b * 128, 64));
+            // encoder_l0 → decoder_l0: backward c after step 0
+            for (int b = 0; b < B; b++)
+                a.Slice(A.encoder_l0_reverse_c + b * 64, 64).CopyTo(a.Slice(A.decoder_l0_c0 + 64 + b * 128, 64));
         }
 
         /// <summary>The decoder's forward pass over the OutputSteps steps, from the handed-over state.</summary>
@@ -650,15 +657,20 @@ namespace Demo
                 }
             }
 
-            // ── Hand-over backward: forward copied the final state of 'encoder' into the initial state of 'decoder' ──
+            // ── Hand-over backward: forward copied the encoder's final state into the decoder's initial state ──
             //    =>   d(final state) += d(initial state)
+            // encoder_l0 → decoder_l0: h after the last step
             for (int b = 0; b < B; b++)
-            {
-                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_h0 + b * 128, 64), d.Slice(A.encoder_l0_out + (19 * B + b) * 128, 64));
-                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_h0 + b * 128 + 64, 64), d.Slice(A.encoder_l0_out + b * 128 + 64, 64));
-                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_c0 + b * 128, 64), d.Slice(A.encoder_l0_c + (19 * B + b) * 64, 64));
-                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_c0 + b * 128 + 64, 64), d.Slice(A.encoder_l0_reverse_c + b * 64, 64));
-            }
+                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_h0 + b * 128, 64), d.Slice(A.encoder_l0_out + 19456 + b * 128, 64));
+            // encoder_l0 → decoder_l0: backward h after step 0
+            for (int b = 0; b < B; b++)
+                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_h0 + 64 + b * 128, 64), d.Slice(A.encoder_l0_out + 64 + b * 128, 64));
+            // encoder_l0 → decoder_l0: c after the last step
+            for (int b = 0; b < B; b++)
+                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_c0 + b * 128, 64), d.Slice(A.encoder_l0_c + 9728 + b * 64, 64));
+            // encoder_l0 → decoder_l0: backward c after step 0
+            for (int b = 0; b < B; b++)
+                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_c0 + 64 + b * 128, 64), d.Slice(A.encoder_l0_reverse_c + b * 64, 64));
 
             // ── Layer 1 backward: Lstm(64) bidirectional 'encoder' ──
             {
