@@ -44,11 +44,11 @@ public static class Registry
 
     public static IReadOnlyList<Workload> All { get; } = new Workload[]
     {
-        new("w1-infer-b1", 1, W1Forward, () => Infer(new W1B1(), W1B1.InputLength, W1B1.OutputLength, OneHot(W1B1.InputLength, W1B1.InputSize))),
+        new("w1-infer-b1", 1, W1Forward, () => Infer(new W1B1(), W1B1.OutputLength, OneHot(W1B1.InputLength, W1B1.InputSize))),
         new("w1-train-b1", 1, W1Train, () => Train(new W1B1(), OneHot(W1B1.InputLength, W1B1.InputSize), Classes(W1B1.TargetLength, W1B1.OutputSize))),
         new("w1-train-b32", 32, W1Train, () => Train(new W1B32(), OneHot(W1B32.InputLength, W1B32.InputSize), Classes(W1B32.TargetLength, W1B32.OutputSize))),
-        new("w2-infer-b1", 1, W2Forward, () => Infer(new W2B1(), W2B1.InputLength, W2B1.OutputLength, Normal(W2B1.InputLength))),
-        new("w2-infer-b32", 32, W2Forward, () => Infer(new W2B32(), W2B32.InputLength, W2B32.OutputLength, Normal(W2B32.InputLength))),
+        new("w2-infer-b1", 1, W2Forward, () => Infer(new W2B1(), W2B1.OutputLength, Normal(W2B1.InputLength))),
+        new("w2-infer-b32", 32, W2Forward, () => Infer(new W2B32(), W2B32.OutputLength, Normal(W2B32.InputLength))),
         new("w2-train-b32", 32, W2Train, () => Train(new W2B32(), Normal(W2B32.InputLength), Classes(W2B32.TargetLength, W2B32.OutputSize))),
         new("w3-lstm-h8", 1, LstmStep(1, 8), () => Stream(new W3Lstm8(), W3Lstm8.OutputSize)),
         new("w3-lstm-h32", 1, LstmStep(1, 32), () => Stream(new W3Lstm32(), W3Lstm32.OutputSize)),
@@ -61,7 +61,7 @@ public static class Registry
     public static Workload Get(string name) =>
         All.FirstOrDefault(w => w.Name == name) ?? throw new ArgumentException($"Unknown workload '{name}'; known: {string.Join(", ", All.Select(w => w.Name))}.", nameof(name));
 
-    private static Action Infer(IRnnModel<float> model, int inputLength, int outputLength, float[] input)
+    private static Action Infer(IRnnModel<float> model, int outputLength, float[] input)
     {
         var output = new float[outputLength];
         return () => model.Predict(input, output);

@@ -64,7 +64,7 @@ internal static class BackwardEmitter
         w.Line("global::System.Array.Clear(_gradients, 0, _gradients.Length);");
         w.Line("float loss = Loss(targets);");
         w.Line("Backward(input, wantInputGradients);");
-        w.Line("if (CarryState) CarryFinalState();");
+        if (!plan.EncoderDecoder) w.Line("if (CarryState) CarryFinalState();"); // an encoder-decoder model carries nothing
         if (!plan.TokenInput)
         {
             w.OpenBlock("if (wantInputGradients)");
@@ -104,7 +104,7 @@ internal static class BackwardEmitter
         if (plan.EncoderDecoder) w.Line("TeacherForceDecoder(targets);");
         w.Line("Forward(input, logits: true, dropout: false);");
         w.Line("float loss = Loss(targets);");
-        w.Line("if (CarryState) CarryFinalState();");
+        if (!plan.EncoderDecoder) w.Line("if (CarryState) CarryFinalState();"); // an encoder-decoder model carries nothing
         w.Line("return loss;");
         w.CloseBlock();
         w.Line();

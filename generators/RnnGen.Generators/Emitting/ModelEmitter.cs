@@ -38,7 +38,7 @@ internal static class ModelEmitter
         WriteTensorAccess(w, plan);
         ForwardEmitter.Write(w, plan);
         BackwardEmitter.Write(w, plan);
-        if (plan.SupportsStep || plan.EncoderDecoder) StepEmitter.Write(w, plan);
+        if (plan.HasStepCode) StepEmitter.Write(w, plan);
         WriteState(w, plan);
         WriteWeightIo(w, plan);
         w.CloseBlock();
@@ -175,7 +175,7 @@ internal static class ModelEmitter
             w.Line($"public const int {r.Id} = {r.Offset}, {r.Id}_len = {r.Length}; // {r.Description}");
         }
         w.CloseBlock();
-        if (plan.SupportsStep || plan.EncoderDecoder)
+        if (plan.HasStepCode)
         {
             w.Line();
             w.Line("/// <summary>Offsets of the streaming state (S) and of the streaming scratch (Q).</summary>");
@@ -197,7 +197,7 @@ internal static class ModelEmitter
         w.Line($"private readonly float[] _work = new float[{plan.WorkSize}];");
         w.Line($"private readonly float[] _dwork = new float[{plan.WorkSize}]; // gradients of the activations, same layout as _work");
         if (plan.HasDropout) w.Line($"private readonly {Names.Random} _dropoutRandom;");
-        if (plan.SupportsStep || plan.EncoderDecoder)
+        if (plan.HasStepCode)
         {
             w.Line($"private readonly float[] _state = new float[{plan.StateSize}];");
             w.Line($"private readonly float[] _stepWork = new float[{plan.StepWorkSize}];");
@@ -306,8 +306,6 @@ internal static class ModelEmitter
             w.Line("get => false;");
             w.Line("set { if (value) throw new global::System.NotSupportedException(\"An encoder–decoder model starts every sequence from its encoder: there is no state to carry between calls.\"); }");
             w.CloseBlock();
-            w.Line();
-            w.Line("private void CarryFinalState() { } // CarryState is always false");
             w.Line();
             w.Line("/// <summary>Nothing to reset: every call starts from the encoder (kept for <see cref=\"global::RnnGen.IRnnModel\"/>).</summary>");
             w.Line("public void ResetState() { }");

@@ -182,6 +182,8 @@ internal sealed class ModelPlan
     public int TargetLength => ClassTargets ? OutputLength / Y : OutputLength;
     /// <summary>Whether <c>Step</c>/<c>ResetState</c> are generated (unidirectional models).</summary>
     public bool SupportsStep { get; set; }
+    /// <summary>Whether one-step code (and its state buffers) is generated: public <c>Step</c>, or the private decoder step of an encoder–decoder model.</summary>
+    public bool HasStepCode => SupportsStep || EncoderDecoder;
     public List<Region> StateRegions { get; } = new();
     public int StateSize { get; set; }
     public List<Region> StepRegions { get; } = new();

@@ -504,7 +504,6 @@ namespace Demo
             global::System.Array.Clear(_gradients, 0, _gradients.Length);
             float loss = Loss(targets);
             Backward(input, wantInputGradients);
-            if (CarryState) CarryFinalState();
             return loss;
         }
 
@@ -530,7 +529,6 @@ namespace Demo
             TeacherForceDecoder(targets);
             Forward(input, logits: true, dropout: false);
             float loss = Loss(targets);
-            if (CarryState) CarryFinalState();
             return loss;
         }
 
@@ -822,8 +820,6 @@ namespace Demo
             get => false;
             set { if (value) throw new global::System.NotSupportedException("An encoder–decoder model starts every sequence from its encoder: there is no state to carry between calls."); }
         }
-
-        private void CarryFinalState() { } // CarryState is always false
 
         /// <summary>Nothing to reset: every call starts from the encoder (kept for <see cref="global::RnnGen.IRnnModel"/>).</summary>
         public void ResetState() { }
