@@ -20,7 +20,8 @@ internal static class BackwardEmitter
         {
             LossKind.CrossEntropy => "softmax cross-entropy (PyTorch nn.CrossEntropyLoss on the logits)",
             LossKind.BinaryCrossEntropy => plan.HeadFused ? "binary cross-entropy on the sigmoid outputs (PyTorch nn.BCELoss), computed from the logits" : "binary cross-entropy",
-            _ => "mean squared error (PyTorch nn.MSELoss)",
+            LossKind.MeanSquaredError => "mean squared error (PyTorch nn.MSELoss)",
+            _ => throw new System.InvalidOperationException($"Unknown loss {plan.Loss}."),
         };
         string targetShape = plan.ClassTargets
             ? (plan.OutputIsSequence ? "[B, T] class ids" : "[B] class ids")
@@ -272,10 +273,12 @@ internal static class BackwardEmitter
                 w.Line($"// loss = max(z, 0) − z·t + log(1 + e^−|z|); dz = (σ(z) − t) / N");
                 w.Line($"sum += {Names.Losses}.BinaryCrossEntropy({yRow}, {tRow}, {dRow}, scale);");
                 break;
-            default:
+            case LossKind.MeanSquaredError:
                 w.Line($"// loss = (y − t)²; dy = 2 (y − t) / N");
                 w.Line($"sum += {Names.Losses}.SquaredError({yRow}, {tRow}, {dRow}, scale);");
                 break;
+            default:
+                throw new System.InvalidOperationException($"No loss code for {plan.Loss}{(plan.HeadFused ? "" : " on this head")}.");
         }
         w.CloseBlock();
         w.Line($"return (float)(sum / {count});");
@@ -291,24 +294,19 @@ internal static class BackwardEmitter
         w.Line($"{Names.Span} g = _gradients;");
         w.Line($"{Names.ReadOnlySpan} a = _work;");
         w.Line($"{Names.Span} d = _dwork;");
-        w.Line(plan.EncoderDecoder ? "const int B = BatchSize;" : "const int T = Steps, B = BatchSize;");
+        w.Line(plan.LayersDeclareSteps ? "const int B = BatchSize;" : "const int T = Steps, B = BatchSize;");
         for (int i = plan.Layers.Count - 1; i >= 0; i--)
         {
             var layer = plan.Layers[i];
             w.Line();
             w.Line($"// ── Layer {layer.Index} backward: {ModelEmitter.DescribeLayer(layer.Spec)} ──");
-            if (plan.EncoderDecoder)
+            if (plan.LayersDeclareSteps)
             {
                 w.OpenBlock("");
                 w.Line($"const int T = {layer.StepsName};");
             }
-            switch (layer.Spec.Kind)
-            {
-                case LayerKind.Embedding: WriteEmbedding(w, layer); break;
-                case LayerKind.Dense: WriteDense(w, plan, layer); break;
-                default: WriteRecurrent(w, plan, layer); break;
-            }
-            if (plan.EncoderDecoder) w.CloseBlock();
+            layer.Kind.WriteBackward(w, plan, layer);
+            if (plan.LayersDeclareSteps) w.CloseBlock();
             if (i == plan.DecoderStart) WriteHandOverBackward(w, plan);
         }
         w.CloseBlock();
@@ -350,201 +348,5 @@ internal static class BackwardEmitter
             : "        targets.Slice((b * OutputSteps + t - 1) * OutputSize, OutputSize).CopyTo(x.Slice((t * BatchSize + b) * OutputSize, OutputSize));");
         w.CloseBlock();
         w.Line();
-    }
-
-    /// <summary>The condition under which the gradient of a region read as input is needed.</summary>
-    private static string? InputGradientCondition(ModelPlan plan, Region input) =>
-        ReferenceEquals(input, plan.StagedInput) ? "wantInputGradients" : null;
-
-    private static void WriteEmbedding(SourceWriter w, LayerPlan layer)
-    {
-        int D = layer.Spec.Dimension;
-        w.Line($"// forward: e[t, b, :] = W[input[b, t], :]   =>   dW[input[b, t], :] += de[t, b, :]");
-        w.OpenBlock("for (int b = 0; b < B; b++)");
-        w.OpenBlock("for (int t = 0; t < T; t++)");
-        w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{layer.Output.Id} + (t * B + b) * {D}, {D}), g.Slice(P.{layer.Weight!.Id} + input[b * T + t] * {D}, {D}));");
-        w.CloseBlock();
-        w.CloseBlock();
-    }
-
-    private static void WriteDense(SourceWriter w, ModelPlan plan, LayerPlan layer)
-    {
-        int inW = layer.Wiring.InputWidth, Y = layer.Spec.Size;
-        string rows = layer.Wiring.OutputIsSequence ? "T * B" : "B";
-        bool fused = plan.HeadFused && layer.Index == plan.Layers.Count - 1;
-        var x = layer.Input;
-        var o = layer.Output;
-        w.OpenBlock("");
-        w.Line($"var y = a.Slice(A.{o.Id}, A.{o.Id}_len);");
-        w.Line($"var dy = d.Slice(A.{o.Id}, A.{o.Id}_len);");
-        if (fused)
-        {
-            w.Line("// dy already holds dL/d(logits): the loss differentiated the activation with it.");
-        }
-        else
-        {
-            switch (layer.Spec.Activation)
-            {
-                case Activation.Tanh: w.Line($"{Names.ActivationGradients}.Tanh(y, dy); // forward: y = tanh(z)"); break;
-                case Activation.Relu: w.Line($"{Names.ActivationGradients}.Relu(y, dy); // forward: y = relu(z)"); break;
-                case Activation.Sigmoid: w.Line($"{Names.ActivationGradients}.Sigmoid(y, dy); // forward: y = σ(z)"); break;
-                case Activation.Softmax: w.Line($"{Names.ActivationGradients}.Softmax(y, dy, {rows}, {Y}); // forward: y = softmax(z)"); break;
-            }
-        }
-        w.Line($"// forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [{Y}, {inW}]");
-        w.Line($"{Names.Blas}.OuterProductAdd(dy, {Y}, a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, g.Slice(P.{layer.Weight!.Id}, P.{layer.Weight.Id}_len), {rows}, {Y}, {inW});");
-        w.Line($"{Names.Blas}.SumRowsAdd(dy, {Y}, {rows}, g.Slice(P.{layer.Bias!.Id}, P.{layer.Bias.Id}_len));");
-        string? condition = InputGradientCondition(plan, x);
-        string dx = $"{Names.Blas}.MatMulAdd(dy, {Y}, p.Slice(P.{layer.Weight.Id}, P.{layer.Weight.Id}_len), d.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, {rows}, {Y}, {inW});";
-        w.Line(condition is null ? dx : $"if ({condition}) {dx}");
-        w.CloseBlock();
-    }
-
-    private static void WriteRecurrent(SourceWriter w, ModelPlan plan, LayerPlan layer)
-    {
-        var spec = layer.Spec;
-        int H = spec.Size, G = spec.Gates, GH = G * H, D = spec.Directions, DH = D * H;
-        if (layer.Collapses)
-        {
-            var top = layer.SubLayers[layer.SubLayers.Count - 1].Output;
-            w.Line(D == 2
-                ? "// forward: final = concat(h_fwd[T-1], h_bwd[0])   =>   route dfinal back to those steps"
-                : "// forward: final = h[T-1]   =>   dh[T-1] += dfinal");
-            w.OpenBlock("for (int b = 0; b < B; b++)");
-            w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{layer.Output.Id} + b * {DH}, {H}), d.Slice(A.{top.Id} + ((T - 1) * B + b) * {DH}, {H}));");
-            if (D == 2)
-            {
-                w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{layer.Output.Id} + b * {DH} + {H}, {H}), d.Slice(A.{top.Id} + b * {DH} + {H}, {H}));");
-            }
-            w.CloseBlock();
-        }
-        for (int k = layer.SubLayers.Count - 1; k >= 0; k--)
-        {
-            var sub = layer.SubLayers[k];
-            int inW = sub.InWidth;
-            var x = sub.Input;
-            var o = sub.Output;
-            if (sub.Dropped is not null)
-            {
-                w.Line($"// forward: drop = out ⊙ mask   =>   dout += ddrop ⊙ mask");
-                w.Line($"{Names.Elementwise}.MultiplyAccumulate(d.Slice(A.{sub.Dropped.Id}, A.{sub.Dropped.Id}_len), a.Slice(A.{sub.DropoutMask!.Id}, A.{sub.DropoutMask.Id}_len), d.Slice(A.{o.Id}, A.{o.Id}_len));");
-            }
-            foreach (var dir in sub.Directions)
-            {
-                string label = $"{spec.Name}{dir.Suffix}";
-                string hOff = dir.Reverse ? $" + {H}" : "";
-                w.OpenBlock($"// {label} backward{(dir.Reverse ? " (the backward direction: its steps are undone t = 0 … T-1)" : ", t = T-1 … 0")}");
-                w.Line($"var gates = a.Slice(A.{dir.Gates.Id}, A.{dir.Gates.Id}_len);");
-                w.Line($"var dgates = d.Slice(A.{dir.Gates.Id}, A.{dir.Gates.Id}_len); // dL/d(pre-activations) per step");
-                w.Line($"var hs = a.Slice(A.{o.Id}, A.{o.Id}_len);");
-                w.Line($"var dhs = d.Slice(A.{o.Id}, A.{o.Id}_len); // dL/dh, complete for step t when t is reached");
-                w.Line($"var whh = p.Slice(P.{dir.Whh.Id}, P.{dir.Whh.Id}_len);");
-                w.Line($"{Names.ReadOnlySpan} h0 = a.Slice(A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len);");
-                w.Line($"var dh0 = d.Slice(A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)");
-                if (dir.Cell is not null)
-                {
-                    w.Line($"var cs = a.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len);");
-                    w.Line($"var dcs = d.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len);");
-                    w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(A.{dir.InitialC!.Id}, A.{dir.InitialC.Id}_len);");
-                    w.Line($"var dc0 = d.Slice(A.{dir.InitialC.Id}, A.{dir.InitialC.Id}_len);");
-                }
-                if (dir.HiddenGates is not null)
-                {
-                    w.Line($"var ghs = a.Slice(A.{dir.HiddenGates.Id}, A.{dir.HiddenGates.Id}_len);");
-                    w.Line($"var dghs = d.Slice(A.{dir.HiddenGates.Id}, A.{dir.HiddenGates.Id}_len);");
-                }
-                if (dir.ResetHidden is not null)
-                {
-                    w.Line($"var rhs = a.Slice(A.{dir.ResetHidden.Id}, A.{dir.ResetHidden.Id}_len);");
-                    w.Line($"var drhs = d.Slice(A.{dir.ResetHidden.Id}, A.{dir.ResetHidden.Id}_len);");
-                }
-                w.OpenBlock("for (int s = T - 1; s >= 0; s--)");
-                w.Line(dir.Reverse ? "int t = T - 1 - s, tp = t + 1;" : "int t = s, tp = t - 1;");
-                w.Line($"var dg = dgates.Slice(t * B * {GH}, B * {GH});");
-                w.Line($"// h[t-1] and its gradient rows: the output sequence (stride {DH}), or the initial state (stride {H}) before the first step");
-                w.Line($"{Names.ReadOnlySpan} hp = s == 0 ? h0 : hs.Slice(tp * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
-                w.Line($"var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
-                w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH};" : $"const int ldh = {H};");
-                w.OpenBlock("for (int b = 0; b < B; b++)");
-                w.Line("int row = t * B + b;");
-                w.Line($"var dh = dhs.Slice(row * {DH}{hOff}, {H});");
-                switch (spec.Kind)
-                {
-                    case LayerKind.Lstm:
-                        w.Line("// forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)");
-                        w.Line($"{Names.ReadOnlySpan} cPrev = s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((tp * B + b) * {H}, {H});");
-                        w.Line($"var dcPrev = s == 0 ? dc0.Slice(b * {H}, {H}) : dcs.Slice((tp * B + b) * {H}, {H});");
-                        w.Line($"{Names.Cells}.LstmBackward(gates.Slice(row * {GH}, {GH}), cPrev, cs.Slice(row * {H}, {H}), dh, dcs.Slice(row * {H}, {H}), dcPrev, dg.Slice(b * {GH}, {GH}));");
-                        break;
-                    case LayerKind.Gru when spec.Variant == GruVariant.ResetAfter:
-                        w.Line("// forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]");
-                        w.Line($"{Names.Cells}.GruBackward(gates.Slice(row * {GH}, {GH}), ghs.Slice(row * {GH}, {GH}), hp.Slice(b * ldh, {H}), dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dhp.Slice(b * ldh, {H}));");
-                        break;
-                    case LayerKind.Gru:
-                        w.Line("// forward: n = tanh(gx_n + W_hn (r ⊙ h[t-1]) + b_hn); h = (1 − z) ⊙ n + z ⊙ h[t-1]");
-                        w.Line($"{Names.Cells}.GruResetBeforeBackward(gates.Slice(row * {GH}, {GH}), hp.Slice(b * ldh, {H}), dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dhp.Slice(b * ldh, {H}));");
-                        break;
-                    default:
-                        string act = spec.Activation == Activation.Relu ? "Relu" : "Tanh";
-                        w.Line($"// forward: h = {act.ToLowerInvariant()}(pre)");
-                        w.Line($"{Names.Cells}.Rnn{act}Backward(hs.Slice(row * {DH}{hOff}, {H}), dh, dg.Slice(b * {H}, {H}));");
-                        break;
-                }
-                w.CloseBlock();
-                // Recurrent contributions to dh[t-1].
-                if (spec.Kind == LayerKind.Gru && spec.Variant == GruVariant.ResetBefore)
-                {
-                    w.Line($"var dgh = dghs.Slice(t * B * {GH}, B * {GH});");
-                    w.Line($"var drh = drhs.Slice(t * B * {H}, B * {H});");
-                    w.Line($"// forward: gh_n = W_hn (r ⊙ h[t-1]) + b_hn   =>   d(r ⊙ h[t-1]) = dgh_n W_hn");
-                    w.Line($"{Names.Blas}.MatMulAdd(dgh.Slice({2 * H}), {GH}, whh.Slice({2 * H * H}, {H * H}), drh, {H}, B, {H}, {H});");
-                    w.Line("for (int b = 0; b < B; b++)");
-                    w.Line($"    {Names.Cells}.GruResetBeforeBackwardReset(gates.Slice((t * B + b) * {GH}, {GH}), hp.Slice(b * ldh, {H}), drh.Slice(b * {H}, {H}), dg.Slice(b * {GH}, {GH}), dgh.Slice(b * {GH}, {GH}), dhp.Slice(b * ldh, {H}));");
-                    w.Line($"// forward: gh_rz = W_h(rz) h[t-1] + b_h(rz)   =>   dh[t-1] += dgh_rz W_h(rz)");
-                    w.Line($"{Names.Blas}.MatMulAdd(dgh, {GH}, whh.Slice(0, {2 * H * H}), dhp, ldh, B, {2 * H}, {H});");
-                }
-                else if (spec.Kind == LayerKind.Gru)
-                {
-                    w.Line($"// forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh");
-                    w.Line($"{Names.Blas}.MatMulAdd(dghs.Slice(t * B * {GH}, B * {GH}), {GH}, whh, dhp, ldh, B, {GH}, {H});");
-                }
-                else
-                {
-                    w.Line($"// forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh");
-                    w.Line($"{Names.Blas}.MatMulAdd(dg, {GH}, whh, dhp, ldh, B, {GH}, {H});");
-                }
-                w.CloseBlock();
-
-                // Weight gradients, all steps at once.
-                string dW(TensorPlan t) => $"g.Slice(P.{t.Id}, P.{t.Id}_len)";
-                string dHidden = spec.Kind == LayerKind.Gru ? "dghs" : "dgates";
-                w.Line($"// forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates");
-                w.Line($"{Names.Blas}.OuterProductAdd(dgates, {GH}, a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, {dW(dir.Wih)}, T * B, {GH}, {inW});");
-                w.Line($"{Names.Blas}.SumRowsAdd(dgates, {GH}, T * B, {dW(dir.Bih)});");
-                w.Line($"{Names.Blas}.SumRowsAdd({dHidden}, {GH}, T * B, {dW(dir.Bhh)});");
-                // dW_hh pairs step t's hidden gradient with h[t-1]: one product over the T-1 steps whose predecessor is in
-                // the output sequence, one for the first step, whose predecessor is the initial state.
-                string gradRows = dir.Reverse ? $"{dHidden}.Slice(0, (T - 1) * B * {GH})" : $"{dHidden}.Slice(B * {GH}, (T - 1) * B * {GH})";
-                string hRows = dir.Reverse ? $"hs.Slice(B * {DH} + {H}, (T - 1) * B * {DH} - {H})" : $"hs.Slice(0, (T - 1) * B * {DH})";
-                string firstRows = dir.Reverse ? $"{dHidden}.Slice((T - 1) * B * {GH}, B * {GH})" : $"{dHidden}.Slice(0, B * {GH})";
-                bool resetBefore = spec.Kind == LayerKind.Gru && spec.Variant == GruVariant.ResetBefore;
-                int m = resetBefore ? 2 * H : GH;
-                string whhGrad = resetBefore ? $"g.Slice(P.{dir.Whh.Id}, {2 * H * H})" : dW(dir.Whh);
-                w.Line(resetBefore
-                    ? "// dW_h(rz) += dgh_rz[t]ᵀ h[t-1]; dW_hn += dgh_n[t]ᵀ (r ⊙ h[t-1])"
-                    : $"// dW_hh += d{(spec.Kind == LayerKind.Gru ? "gh" : "gates")}[t]ᵀ h[t-1]");
-                if (layer.Steps > 1) w.Line($"{Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {whhGrad}, (T - 1) * B, {m}, {H});");
-                w.Line($"{Names.Blas}.OuterProductAdd({firstRows}, {GH}, h0, {H}, {whhGrad}, B, {m}, {H});");
-                if (resetBefore)
-                {
-                    w.Line($"{Names.Blas}.OuterProductAdd(dghs.Slice({2 * H}), {GH}, rhs, {H}, g.Slice(P.{dir.Whh.Id} + {2 * H * H}, {H * H}), T * B, {H}, {H});");
-                }
-                string? condition = InputGradientCondition(plan, x);
-                string dx = $"{Names.Blas}.MatMulAdd(dgates, {GH}, p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len), d.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, T * B, {GH}, {inW});";
-                w.Line("// dx += dgates W_ih");
-                w.Line(condition is null ? dx : $"if ({condition}) {dx}");
-                w.CloseBlock();
-            }
-        }
     }
 }

@@ -58,14 +58,7 @@ internal static class ModelEmitter
     internal static string DescribeLayer(LayerSpec l)
     {
         var sb = new StringBuilder();
-        sb.Append(l.Kind switch
-        {
-            LayerKind.Embedding => $"Embedding({l.Size}, {l.Dimension})",
-            LayerKind.Dense => $"Dense({l.Size}{(l.Activation == Activation.Identity ? "" : ", " + l.Activation)})",
-            LayerKind.SimpleRnn => $"SimpleRnn({l.Size}{(l.Activation == Activation.Relu ? ", Relu" : "")})",
-            LayerKind.Gru => $"Gru({l.Size}{(l.Variant == GruVariant.ResetBefore ? ", ResetBefore" : "")})",
-            _ => $"Lstm({l.Size})",
-        });
+        sb.Append(Cells.LayerKinds.Of(l.Kind).Describe(l));
         if (l.NumLayers > 1) sb.Append(" ×").Append(l.NumLayers);
         if (l.Bidirectional) sb.Append(" bidirectional");
         sb.Append(" '").Append(l.Name).Append('\'');

@@ -53,73 +53,11 @@ internal static class StepEmitter
             string input = layer.Wiring.Source < 0 ? "x" : outputs[layer.Wiring.Source];
             w.Line();
             w.Line($"// ── Layer {layer.Index}: {ModelEmitter.DescribeLayer(layer.Spec)} ──");
-            switch (layer.Spec.Kind)
-            {
-                case LayerKind.Embedding:
-                {
-                    int d = layer.Spec.Dimension;
-                    var o = layer.StepOutput!;
-                    w.Line("for (int b = 0; b < B; b++)");
-                    w.Line($"    p.Slice(P.{layer.Weight!.Id} + x[b] * {d}, {d}).CopyTo(q.Slice(Q.{o.Id} + b * {d}, {d}));");
-                    outputs[layer.Index] = $"q.Slice(Q.{o.Id}, Q.{o.Id}_len)";
-                    break;
-                }
-                case LayerKind.Dense:
-                {
-                    int inW = layer.Wiring.InputWidth, outW = layer.Spec.Size;
-                    var o = layer.StepOutput!;
-                    w.OpenBlock("");
-                    w.Line($"var o = q.Slice(Q.{o.Id}, Q.{o.Id}_len);");
-                    w.Line($"{Names.Blas}.SetRows(o, {outW}, B, p.Slice(P.{layer.Bias!.Id}, P.{layer.Bias.Id}_len));");
-                    w.Line($"{Names.Blas}.MatMulTransposedAdd({input}, {inW}, p.Slice(P.{layer.Weight!.Id}, P.{layer.Weight.Id}_len), o, {outW}, B, {outW}, {inW});");
-                    ForwardEmitter.WriteActivation(w, layer.Spec.Activation, "o", "B", outW);
-                    w.CloseBlock();
-                    outputs[layer.Index] = $"q.Slice(Q.{o.Id}, Q.{o.Id}_len)";
-                    break;
-                }
-                default:
-                    outputs[layer.Index] = WriteRecurrent(w, layer, input);
-                    break;
-            }
+            outputs[layer.Index] = layer.Kind.WriteStep(w, plan, layer, input);
         }
         w.Line();
         w.Line($"{outputs[plan.Layers.Count - 1]}.CopyTo(y);");
         w.CloseBlock();
         w.Line();
-    }
-
-    private static string WriteRecurrent(SourceWriter w, LayerPlan layer, string input)
-    {
-        var spec = layer.Spec;
-        int H = spec.Size, GH = spec.Gates * H;
-        string current = input;
-        foreach (var sub in layer.SubLayers)
-        {
-            var dir = sub.Directions[0];
-            int inW = sub.InWidth;
-            w.OpenBlock($"// {spec.Name}{dir.Suffix}");
-            w.Line($"var h = st.Slice(S.{dir.StateH!.Id}, S.{dir.StateH.Id}_len); // [B, {H}], h[t-1] in, h[t] out");
-            w.Line($"var g = q.Slice(Q.{layer.StepGates!.Id}, Q.{layer.StepGates.Id}_len);");
-            w.Line($"var whh = p.Slice(P.{dir.Whh.Id}, P.{dir.Whh.Id}_len);");
-            w.Line($"var bhh = p.Slice(P.{dir.Bhh.Id}, P.{dir.Bhh.Id}_len);");
-            string bih = $"p.Slice(P.{dir.Bih.Id}, P.{dir.Bih.Id}_len)";
-            string wih = $"p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len)";
-            if (dir.StateC is not null) w.Line($"var c = st.Slice(S.{dir.StateC.Id}, S.{dir.StateC.Id}_len); // [B, {H}], c[t-1] in, c[t] out");
-            bool foldHiddenBias = spec.Kind != LayerKind.Gru;
-            w.Line(foldHiddenBias ? "// gates = W_ih x + b_ih + b_hh" : "// gx = W_ih x + b_ih");
-            w.Line(foldHiddenBias ? $"{Names.Blas}.SetRows(g, {GH}, B, {bih}, bhh);" : $"{Names.Blas}.SetRows(g, {GH}, B, {bih});");
-            w.Line($"{Names.Blas}.MatMulTransposedAdd({current}, {inW}, {wih}, g, {GH}, B, {GH}, {inW});");
-            w.Line($"{Names.ReadOnlySpan} hp = h; // h[t-1]; the cell overwrites it with h[t] element by element");
-            w.Line($"const int ldh = {H};");
-            ForwardEmitter.WriteRecurrence(w, spec, new ForwardEmitter.RecurrenceSpans(
-                HiddenGates: layer.StepHidden is null ? "" : $"q.Slice(Q.{layer.StepHidden.Id}, Q.{layer.StepHidden.Id}_len)",
-                ResetHidden: layer.StepResetHidden is null ? "" : $"q.Slice(Q.{layer.StepResetHidden.Id}, Q.{layer.StepResetHidden.Id}_len)",
-                CellPrevious: $"c.Slice(b * {H}, {H})",
-                CellOut: $"c.Slice(b * {H}, {H})",
-                HiddenOut: $"h.Slice(b * {H}, {H})"));
-            w.CloseBlock();
-            current = $"st.Slice(S.{dir.StateH.Id}, S.{dir.StateH.Id}_len)";
-        }
-        return current;
     }
 }

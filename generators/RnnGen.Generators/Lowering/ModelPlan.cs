@@ -44,27 +44,28 @@ internal sealed class DirectionPlan
 {
     public int Direction { get; set; }
     public bool Reverse => Direction == 1;
+    /// <summary>The tensor-name suffix, e.g. <c>_l0</c> or <c>_l1_reverse</c>.</summary>
     public string Suffix { get; set; } = "";
     public TensorPlan Wih { get; set; } = null!;
     public TensorPlan Whh { get; set; } = null!;
     public TensorPlan Bih { get; set; } = null!;
     public TensorPlan Bhh { get; set; } = null!;
-    /// <summary>[T, B, G·H] gate pre-activations, then activations (LSTM i f g o, GRU r z n, RNN h).</summary>
+    /// <summary>[T, B, G·H] gate pre-activations, then activations (in the cell's gate order).</summary>
     public Region Gates { get; set; } = null!;
-    /// <summary>[T, B, H] LSTM cell state c_t.</summary>
+    /// <summary>[T, B, H] the second state of a cell that has one (LSTM: the cell state c_t).</summary>
     public Region? Cell { get; set; }
-    /// <summary>[T, B, 3H] GRU hidden projections W_hh h + b_hh (ResetBefore: r/z rows, then W_hn (r ⊙ h) + b_hn).</summary>
-    public Region? HiddenGates { get; set; }
-    /// <summary>[T, B, H] GRU ResetBefore r ⊙ h_{t-1}.</summary>
-    public Region? ResetHidden { get; set; }
+    /// <summary>The cell's own per-step buffers [T, B, width], by the cell's name for them (GRU: <c>gh</c>, <c>rh</c>).</summary>
+    public Dictionary<string, Region> Scratch { get; } = new();
     /// <summary>[B, H] the state before the first step, h_{-1} (zeros, or the carried final state).</summary>
     public Region InitialH { get; set; } = null!;
-    /// <summary>[B, H] the LSTM cell state before the first step, c_{-1}.</summary>
+    /// <summary>[B, H] the second state before the first step (LSTM c_{-1}).</summary>
     public Region? InitialC { get; set; }
     /// <summary>Streaming state h, [B, H] (in the state buffer).</summary>
     public Region? StateH { get; set; }
-    /// <summary>Streaming state c, [B, H] (LSTM).</summary>
+    /// <summary>Streaming second state, [B, H] (LSTM c).</summary>
     public Region? StateC { get; set; }
+    /// <summary>Where this direction's h sits in a row of the stacked layer's output: column 0, or H for the backward half.</summary>
+    public int OutputColumn { get; set; }
 }
 
 /// <summary>One stacked layer (PyTorch's l{k}) of a recurrent attribute.</summary>
@@ -81,20 +82,25 @@ internal sealed class SubLayerPlan
     public Region? DropoutMask { get; set; }
     /// <summary>The output after dropout, which the next stacked layer reads (a copy of the output in inference).</summary>
     public Region? Dropped { get; set; }
+    /// <summary>The gradient of <see cref="Input"/> is needed: the input is a layer's output, or the model's input when the caller asks for input gradients.</summary>
+    public bool ReadsModelInput { get; set; }
 }
 
 /// <summary>One layer attribute, lowered.</summary>
 internal sealed class LayerPlan
 {
-    public LayerPlan(LayerSpec spec, int index, LayerWiring wiring, string id)
+    public LayerPlan(LayerSpec spec, int index, LayerWiring wiring, string id, Cells.ILayerKind kind)
     {
         Spec = spec;
         Index = index;
         Wiring = wiring;
         Id = id;
+        Kind = kind;
     }
 
     public LayerSpec Spec { get; }
+    /// <summary>The home of this layer's kind: its plan and its code.</summary>
+    public Cells.ILayerKind Kind { get; }
     public int Index { get; }
     /// <summary>The steps this layer runs: T, or OutputSteps for a layer of an encoder–decoder model's decoder.</summary>
     public int Steps { get; set; }
@@ -107,19 +113,38 @@ internal sealed class LayerPlan
     public string Id { get; }
     /// <summary>What it reads: a sequence [T, B, W] or a vector [B, W].</summary>
     public Region Input { get; set; } = null!;
+    /// <summary>It reads the model's input (whose gradient is wanted only when the caller asks for it).</summary>
+    public bool ReadsModelInput { get; set; }
     /// <summary>What downstream layers read: a sequence, or for a collapsing layer the final state [B, W].</summary>
     public Region Output { get; set; } = null!;
     public List<SubLayerPlan> SubLayers { get; } = new();
     /// <summary>ManyToOne: this recurrent layer's final state is its output.</summary>
     public bool Collapses { get; set; }
+    /// <summary>The input projection also adds b_hh (the cell adds W_hh h with no bias of its own: LSTM, simple RNN).</summary>
+    public bool FoldsHiddenBias { get; set; }
+    /// <summary>The model's head, whose activation the loss applies in training (fused with it).</summary>
+    public bool FusedHead { get; set; }
     public TensorPlan? Weight { get; set; }
     public TensorPlan? Bias { get; set; }
-    /// <summary>Streaming: scratch for gate rows [B, G·H] and GRU hidden rows [B, 3H] / r ⊙ h [B, H].</summary>
+    /// <summary>Streaming: scratch for one step's gate rows [B, G·H].</summary>
     public Region? StepGates { get; set; }
-    public Region? StepHidden { get; set; }
-    public Region? StepResetHidden { get; set; }
+    /// <summary>Streaming: the cell's own buffers for one step, [B, width], by the cell's name for them.</summary>
+    public Dictionary<string, Region> StepScratch { get; } = new();
     /// <summary>Streaming: this layer's output for one step [B, W] (Dense, Embedding).</summary>
     public Region? StepOutput { get; set; }
+}
+
+/// <summary>What a generating model feeds back as its next input, from one step's output.</summary>
+internal enum FeedBackKind
+{
+    /// <summary>Nothing is fed back (ManyToMany, ManyToOne).</summary>
+    None,
+    /// <summary>The most likely class as a token id (token input).</summary>
+    Token,
+    /// <summary>The most likely class as a one-hot vector (a softmax head).</summary>
+    OneHot,
+    /// <summary>The output values themselves.</summary>
+    Values,
 }
 
 /// <summary>The whole model, lowered.</summary>
@@ -151,6 +176,12 @@ internal sealed class ModelPlan
     /// encoder's backward half after step 0 beside its forward half after step T-1).
     /// </summary>
     public List<StateCopy> HandOver { get; } = new();
+    /// <summary>OneToMany and EncoderDecoder: what is fed back as the next input.</summary>
+    public FeedBackKind FeedBack { get; set; }
+    /// <summary>The head's activation (Identity when the last layer is not a Dense layer).</summary>
+    public Activation HeadActivation { get; set; }
+    /// <summary>Each layer's code declares its own step count (an encoder–decoder model's halves run different lengths).</summary>
+    public bool LayersDeclareSteps => EncoderDecoder;
     /// <summary>The decoder's input sequence [T_out, B, Y]: the previous outputs (teacher-forced targets in training).</summary>
     public Region? DecoderInput { get; set; }
     /// <summary>Steps of the output: T, or OutputSteps for an encoder–decoder model.</summary>

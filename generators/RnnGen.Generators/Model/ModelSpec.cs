@@ -79,10 +79,10 @@ internal sealed record LayerSpec(
     GruVariant Variant,
     bool NameGiven)
 {
-    public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Gru or LayerKind.Lstm;
+    public bool IsRecurrent => Cells.LayerKinds.Of(Kind).IsRecurrent;
 
     /// <summary>Gate blocks per cell: LSTM 4 (i, f, g, o), GRU 3 (r, z, n), RNN 1.</summary>
-    public int Gates => Kind switch { LayerKind.Lstm => 4, LayerKind.Gru => 3, _ => 1 };
+    public int Gates => Cells.LayerKinds.Of(Kind).Gates;
 
     public int Directions => Bidirectional ? 2 : 1;
 }

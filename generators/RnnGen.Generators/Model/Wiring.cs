@@ -50,12 +50,7 @@ internal static class WiringResolver
     }
 
     /// <summary>Features a layer outputs per step (it does not depend on what the layer reads).</summary>
-    public static int OutputWidth(LayerSpec layer) => layer.Kind switch
-    {
-        LayerKind.Embedding => layer.Dimension,
-        LayerKind.Dense => layer.Size,
-        _ => layer.Size * layer.Directions,
-    };
+    public static int OutputWidth(LayerSpec layer) => Cells.LayerKinds.Of(layer.Kind).OutputWidth(layer);
 
     /// <summary>Index of the earlier layer named <paramref name="name"/>, or -1.</summary>
     public static int FindEarlier(ModelSpec spec, string name, int before)

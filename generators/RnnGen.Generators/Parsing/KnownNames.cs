@@ -1,12 +1,7 @@
 namespace RnnGen.Generators.Parsing;
 
-/// <summary>Metadata names of the runtime attributes the parser recognizes.</summary>
+/// <summary>Metadata names of the runtime attributes the parser recognizes (the layer attributes' are in their kinds' homes, <see cref="Cells.LayerKinds"/>).</summary>
 internal static class KnownNames
 {
     public const string RnnModelAttribute = "RnnGen.RnnModelAttribute";
-    public const string EmbeddingAttribute = "RnnGen.EmbeddingAttribute";
-    public const string SimpleRnnAttribute = "RnnGen.SimpleRnnAttribute";
-    public const string GruAttribute = "RnnGen.GruAttribute";
-    public const string LstmAttribute = "RnnGen.LstmAttribute";
-    public const string DenseAttribute = "RnnGen.DenseAttribute";
 }

@@ -53,15 +53,7 @@ internal static class ModelParser
                 model ??= attribute;
                 continue;
             }
-            var kind = name switch
-            {
-                KnownNames.EmbeddingAttribute => LayerKind.Embedding,
-                KnownNames.SimpleRnnAttribute => LayerKind.SimpleRnn,
-                KnownNames.GruAttribute => LayerKind.Gru,
-                KnownNames.LstmAttribute => LayerKind.Lstm,
-                KnownNames.DenseAttribute => (LayerKind?)LayerKind.Dense,
-                _ => null,
-            };
+            var kind = Cells.LayerKinds.ByAttribute(name)?.Kind;
             if (kind is null) continue;
 
             string? layerBad = null;
@@ -139,7 +131,7 @@ internal static class ModelParser
         else
         {
             var ctor = attribute.ConstructorArguments;
-            if (ctor.Length > 0) size = ReadInt(ctor[0], FirstArgumentName(kind), ref badArgument);
+            if (ctor.Length > 0) size = ReadInt(ctor[0], Cells.LayerKinds.Of(kind).FirstArgumentName, ref badArgument);
             if (ctor.Length > 1) dimension = ReadInt(ctor[1], "dimension", ref badArgument);
         }
 
@@ -174,14 +166,6 @@ internal static class ModelParser
 
         return new LayerSpec(kind, name, size, dimension, numLayers, bidirectional, from, dropout, decoder, activation, variant, nameGiven);
     }
-
-    /// <summary>The name of a layer attribute's first constructor parameter.</summary>
-    public static string FirstArgumentName(LayerKind kind) => kind switch
-    {
-        LayerKind.Embedding => "vocabularySize",
-        LayerKind.Dense => "size",
-        _ => "hiddenSize",
-    };
 
     private static int ReadInt(TypedConstant constant, string argument, ref string? badArgument)
     {
