@@ -45,9 +45,9 @@ internal sealed class DenseLayer : ILayerKind
         var y = layer.Output;
         w.Line($"// y = {layer.Spec.Activation.ToString().ToLowerInvariant()}(W x + b)   W: [{outW}, {inW}], rows: {(layer.Wiring.OutputIsSequence ? "every step of every sequence" : "one per sequence")}");
         w.OpenBlock("");
-        w.Line($"var y = a.Slice(A.{y.Id}, A.{y.Id}_len);");
-        w.Line($"{Names.Blas}.SetRows(y, {outW}, {rows}, p.Slice(P.{layer.Bias!.Id}, P.{layer.Bias.Id}_len));");
-        w.Line($"{Names.Blas}.MatMulTransposedAdd(a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, p.Slice(P.{layer.Weight!.Id}, P.{layer.Weight.Id}_len), y, {outW}, {rows}, {outW}, {inW});");
+        w.Line($"var y = a.Slice(__A.{y.Id}, __A.{y.Id}_len);");
+        w.Line($"{Names.Blas}.SetRows(y, {outW}, {rows}, p.Slice(__P.{layer.Bias!.Id}, __P.{layer.Bias.Id}_len));");
+        w.Line($"{Names.Blas}.MatMulTransposedAdd(a.Slice(__A.{x.Id}, __A.{x.Id}_len), {inW}, p.Slice(__P.{layer.Weight!.Id}, __P.{layer.Weight.Id}_len), y, {outW}, {rows}, {outW}, {inW});");
         if (layer.FusedHead)
         {
             w.Line("// In training the loss applies the activation to the logits, fused with it.");
@@ -69,8 +69,8 @@ internal sealed class DenseLayer : ILayerKind
         var x = layer.Input;
         var o = layer.Output;
         w.OpenBlock("");
-        w.Line($"var y = a.Slice(A.{o.Id}, A.{o.Id}_len);");
-        w.Line($"var dy = d.Slice(A.{o.Id}, A.{o.Id}_len);");
+        w.Line($"var y = a.Slice(__A.{o.Id}, __A.{o.Id}_len);");
+        w.Line($"var dy = d.Slice(__A.{o.Id}, __A.{o.Id}_len);");
         if (layer.FusedHead)
         {
             w.Line("// dy already holds dL/d(logits): the loss differentiated the activation with it.");
@@ -88,9 +88,9 @@ internal sealed class DenseLayer : ILayerKind
             }
         }
         w.Line($"// forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [{Y}, {inW}]");
-        w.Line($"{Names.Blas}.OuterProductAdd(dy, {Y}, a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, g.Slice(P.{layer.Weight!.Id}, P.{layer.Weight.Id}_len), {rows}, {Y}, {inW});");
-        w.Line($"{Names.Blas}.SumRowsAdd(dy, {Y}, {rows}, g.Slice(P.{layer.Bias!.Id}, P.{layer.Bias.Id}_len));");
-        string dx = $"{Names.Blas}.MatMulAdd(dy, {Y}, p.Slice(P.{layer.Weight.Id}, P.{layer.Weight.Id}_len), d.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, {rows}, {Y}, {inW});";
+        w.Line($"{Names.Blas}.OuterProductAdd(dy, {Y}, a.Slice(__A.{x.Id}, __A.{x.Id}_len), {inW}, g.Slice(__P.{layer.Weight!.Id}, __P.{layer.Weight.Id}_len), {rows}, {Y}, {inW});");
+        w.Line($"{Names.Blas}.SumRowsAdd(dy, {Y}, {rows}, g.Slice(__P.{layer.Bias!.Id}, __P.{layer.Bias.Id}_len));");
+        string dx = $"{Names.Blas}.MatMulAdd(dy, {Y}, p.Slice(__P.{layer.Weight.Id}, __P.{layer.Weight.Id}_len), d.Slice(__A.{x.Id}, __A.{x.Id}_len), {inW}, {rows}, {Y}, {inW});";
         w.Line(layer.ReadsModelInput ? $"if (wantInputGradients) {dx}" : dx);
         w.CloseBlock();
     }
@@ -100,12 +100,12 @@ internal sealed class DenseLayer : ILayerKind
         int inW = layer.Wiring.InputWidth, outW = layer.Spec.Size;
         var o = layer.StepOutput!;
         w.OpenBlock("");
-        w.Line($"var o = q.Slice(Q.{o.Id}, Q.{o.Id}_len);");
-        w.Line($"{Names.Blas}.SetRows(o, {outW}, B, p.Slice(P.{layer.Bias!.Id}, P.{layer.Bias.Id}_len));");
-        w.Line($"{Names.Blas}.MatMulTransposedAdd({input}, {inW}, p.Slice(P.{layer.Weight!.Id}, P.{layer.Weight.Id}_len), o, {outW}, B, {outW}, {inW});");
+        w.Line($"var o = q.Slice(__Q.{o.Id}, __Q.{o.Id}_len);");
+        w.Line($"{Names.Blas}.SetRows(o, {outW}, B, p.Slice(__P.{layer.Bias!.Id}, __P.{layer.Bias.Id}_len));");
+        w.Line($"{Names.Blas}.MatMulTransposedAdd({input}, {inW}, p.Slice(__P.{layer.Weight!.Id}, __P.{layer.Weight.Id}_len), o, {outW}, B, {outW}, {inW});");
         WriteActivation(w, layer.Spec.Activation, "o", "B", outW);
         w.CloseBlock();
-        return $"q.Slice(Q.{o.Id}, Q.{o.Id}_len)";
+        return $"q.Slice(__Q.{o.Id}, __Q.{o.Id}_len)";
     }
 
     /// <summary>The activation in place over <paramref name="rows"/> rows of <paramref name="width"/> (softmax per row).</summary>

@@ -35,7 +35,7 @@ internal sealed class EmbeddingLayer : ILayerKind
         w.Line($"// e[t, b, :] = {layer.Spec.Name}.weight[input[b, t], :]   [V, D] = [{layer.Spec.Size}, {d}]");
         w.OpenBlock("for (int b = 0; b < B; b++)");
         w.Line("for (int t = 0; t < T; t++)");
-        w.Line($"    p.Slice(P.{layer.Weight!.Id} + input[b * T + t] * {d}, {d}).CopyTo(a.Slice(A.{layer.Output.Id} + (t * B + b) * {d}, {d}));");
+        w.Line($"    p.Slice(__P.{layer.Weight!.Id} + input[b * T + t] * {d}, {d}).CopyTo(a.Slice(__A.{layer.Output.Id} + (t * B + b) * {d}, {d}));");
         w.CloseBlock();
     }
 
@@ -45,7 +45,7 @@ internal sealed class EmbeddingLayer : ILayerKind
         w.Line($"// forward: e[t, b, :] = W[input[b, t], :]   =>   dW[input[b, t], :] += de[t, b, :]");
         w.OpenBlock("for (int b = 0; b < B; b++)");
         w.OpenBlock("for (int t = 0; t < T; t++)");
-        w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{layer.Output.Id} + (t * B + b) * {D}, {D}), g.Slice(P.{layer.Weight!.Id} + input[b * T + t] * {D}, {D}));");
+        w.Line($"{Names.Elementwise}.Accumulate(d.Slice(__A.{layer.Output.Id} + (t * B + b) * {D}, {D}), g.Slice(__P.{layer.Weight!.Id} + input[b * T + t] * {D}, {D}));");
         w.CloseBlock();
         w.CloseBlock();
     }
@@ -55,7 +55,7 @@ internal sealed class EmbeddingLayer : ILayerKind
         int d = layer.Spec.Dimension;
         var o = layer.StepOutput!;
         w.Line("for (int b = 0; b < B; b++)");
-        w.Line($"    p.Slice(P.{layer.Weight!.Id} + {input}[b] * {d}, {d}).CopyTo(q.Slice(Q.{o.Id} + b * {d}, {d}));");
-        return $"q.Slice(Q.{o.Id}, Q.{o.Id}_len)";
+        w.Line($"    p.Slice(__P.{layer.Weight!.Id} + {input}[b] * {d}, {d}).CopyTo(q.Slice(__Q.{o.Id} + b * {d}, {d}));");
+        return $"q.Slice(__Q.{o.Id}, __Q.{o.Id}_len)";
     }
 }

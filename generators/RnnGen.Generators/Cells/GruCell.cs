@@ -52,27 +52,27 @@ internal sealed class GruCell : RecurrentCell
             w.Line($"// gh = W_hh h[t-1] + b_hh   [{GH} x {H}]·[{H}] -> [{GH}]");
             w.Line($"var gh = {at.Buffers["gh"]};");
             w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh);");
-            w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, gh, {GH}, B, {GH}, {H});");
+            w.Line($"{Names.Blas}.MatMulTransposedAdd(h_prev, ldh, whh, gh, {GH}, B, {GH}, {H});");
             w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
             w.Line("for (int b = 0; b < B; b++)");
-            w.Line($"    {Names.Cells}.GruForward(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {GH}), hp.Slice(b * ldh, {H}), {at.HiddenOut});");
+            w.Line($"    {Names.Cells}.GruForward(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {GH}), h_prev.Slice(b * ldh, {H}), {at.HiddenOut});");
             return;
         }
         w.Line($"// gh_rz = W_hr,hz h[t-1] + b_hr,hz   [{2 * H} x {H}]·[{H}] -> [{2 * H}]");
         w.Line($"var gh = {at.Buffers["gh"]};");
         w.Line($"var rh = {at.Buffers["rh"]};");
         w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh.Slice(0, {2 * H}));");
-        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh.Slice(0, {2 * H * H}), gh, {GH}, B, {2 * H}, {H});");
+        w.Line($"{Names.Blas}.MatMulTransposedAdd(h_prev, ldh, whh.Slice(0, {2 * H * H}), gh, {GH}, B, {2 * H}, {H});");
         w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]");
         w.Line("for (int b = 0; b < B; b++)");
-        w.Line($"    {Names.Cells}.GruResetBeforeGates(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {2 * H}), hp.Slice(b * ldh, {H}), rh.Slice(b * {H}, {H}));");
+        w.Line($"    {Names.Cells}.GruResetBeforeGates(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {2 * H}), h_prev.Slice(b * ldh, {H}), rh.Slice(b * {H}, {H}));");
         w.Line($"// gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [{H} x {H}]·[{H}] -> [{H}]");
         w.Line($"var ghn = gh.Slice({2 * H});");
         w.Line($"{Names.Blas}.SetRows(ghn, {GH}, B, bhh.Slice({2 * H}, {H}));");
         w.Line($"{Names.Blas}.MatMulTransposedAdd(rh, {H}, whh.Slice({2 * H * H}, {H * H}), ghn, {GH}, B, {H}, {H});");
         w.Line("// n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
         w.Line("for (int b = 0; b < B; b++)");
-        w.Line($"    {Names.Cells}.GruResetBeforeFinish(g.Slice(b * {GH}, {GH}), ghn.Slice(b * {GH}, {H}), hp.Slice(b * ldh, {H}), {at.HiddenOut});");
+        w.Line($"    {Names.Cells}.GruResetBeforeFinish(g.Slice(b * {GH}, {GH}), ghn.Slice(b * {GH}, {H}), h_prev.Slice(b * ldh, {H}), {at.HiddenOut});");
     }
 
     public override void WriteRowBackward(SourceWriter w, LayerSpec layer, string hiddenRow)
@@ -81,11 +81,11 @@ internal sealed class GruCell : RecurrentCell
         if (!ResetBefore(layer))
         {
             w.Line("// forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]");
-            w.Line($"{Names.Cells}.GruBackward(gates.Slice(row * {GH}, {GH}), ghs.Slice(row * {GH}, {GH}), hp.Slice(b * ldh, {H}), dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dhp.Slice(b * ldh, {H}));");
+            w.Line($"{Names.Cells}.GruBackward(gates.Slice(row * {GH}, {GH}), ghs.Slice(row * {GH}, {GH}), h_prev.Slice(b * ldh, {H}), dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dh_prev.Slice(b * ldh, {H}));");
             return;
         }
         w.Line("// forward: n = tanh(gx_n + W_hn (r ⊙ h[t-1]) + b_hn); h = (1 − z) ⊙ n + z ⊙ h[t-1]");
-        w.Line($"{Names.Cells}.GruResetBeforeBackward(gates.Slice(row * {GH}, {GH}), hp.Slice(b * ldh, {H}), dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dhp.Slice(b * ldh, {H}));");
+        w.Line($"{Names.Cells}.GruResetBeforeBackward(gates.Slice(row * {GH}, {GH}), h_prev.Slice(b * ldh, {H}), dh, dg.Slice(b * {GH}, {GH}), dghs.Slice(row * {GH}, {GH}), dh_prev.Slice(b * ldh, {H}));");
     }
 
     public override void WriteHiddenBackward(SourceWriter w, LayerSpec layer)
@@ -94,7 +94,7 @@ internal sealed class GruCell : RecurrentCell
         if (!ResetBefore(layer))
         {
             w.Line($"// forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh");
-            w.Line($"{Names.Blas}.MatMulAdd(dghs.Slice(t * B * {GH}, B * {GH}), {GH}, whh, dhp, ldh, B, {GH}, {H});");
+            w.Line($"{Names.Blas}.MatMulAdd(dghs.Slice(t * B * {GH}, B * {GH}), {GH}, whh, dh_prev, ldh, B, {GH}, {H});");
             return;
         }
         w.Line($"var dgh = dghs.Slice(t * B * {GH}, B * {GH});");
@@ -102,15 +102,15 @@ internal sealed class GruCell : RecurrentCell
         w.Line($"// forward: gh_n = W_hn (r ⊙ h[t-1]) + b_hn   =>   d(r ⊙ h[t-1]) = dgh_n W_hn");
         w.Line($"{Names.Blas}.MatMulAdd(dgh.Slice({2 * H}), {GH}, whh.Slice({2 * H * H}, {H * H}), drh, {H}, B, {H}, {H});");
         w.Line("for (int b = 0; b < B; b++)");
-        w.Line($"    {Names.Cells}.GruResetBeforeBackwardReset(gates.Slice((t * B + b) * {GH}, {GH}), hp.Slice(b * ldh, {H}), drh.Slice(b * {H}, {H}), dg.Slice(b * {GH}, {GH}), dgh.Slice(b * {GH}, {GH}), dhp.Slice(b * ldh, {H}));");
+        w.Line($"    {Names.Cells}.GruResetBeforeBackwardReset(gates.Slice((t * B + b) * {GH}, {GH}), h_prev.Slice(b * ldh, {H}), drh.Slice(b * {H}, {H}), dg.Slice(b * {GH}, {GH}), dgh.Slice(b * {GH}, {GH}), dh_prev.Slice(b * ldh, {H}));");
         w.Line($"// forward: gh_rz = W_h(rz) h[t-1] + b_h(rz)   =>   dh[t-1] += dgh_rz W_h(rz)");
-        w.Line($"{Names.Blas}.MatMulAdd(dgh, {GH}, whh.Slice(0, {2 * H * H}), dhp, ldh, B, {2 * H}, {H});");
+        w.Line($"{Names.Blas}.MatMulAdd(dgh, {GH}, whh.Slice(0, {2 * H * H}), dh_prev, ldh, B, {2 * H}, {H});");
     }
 
     public override void WriteOtherHiddenWeightGradients(SourceWriter w, LayerSpec layer, DirectionPlan dir)
     {
         if (!ResetBefore(layer)) return;
         int H = layer.Size, GH = 3 * H;
-        w.Line($"{Names.Blas}.OuterProductAdd(dghs.Slice({2 * H}), {GH}, rhs, {H}, g.Slice(P.{dir.Whh.Id} + {2 * H * H}, {H * H}), T * B, {H}, {H});");
+        w.Line($"{Names.Blas}.OuterProductAdd(dghs.Slice({2 * H}), {GH}, rhs, {H}, g.Slice(__P.{dir.Whh.Id} + {2 * H * H}, {H * H}), T * B, {H}, {H});");
     }
 }

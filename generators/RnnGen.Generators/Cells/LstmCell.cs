@@ -24,7 +24,7 @@ internal sealed class LstmCell : RecurrentCell
     {
         int H = layer.Size, GH = 4 * H;
         w.Line($"// gates += W_hh h[t-1]   [{GH} x {H}]·[{H}] -> [{GH}]");
-        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {GH}, B, {GH}, {H});");
+        w.Line($"{Names.Blas}.MatMulTransposedAdd(h_prev, ldh, whh, g, {GH}, B, {GH}, {H});");
         w.Line("// i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)");
         w.Line("for (int b = 0; b < B; b++)");
         w.Line($"    {Names.Cells}.LstmForward(g.Slice(b * {GH}, {GH}), {at.CellPrevious}, {at.CellOut}, {at.HiddenOut});");
@@ -34,16 +34,16 @@ internal sealed class LstmCell : RecurrentCell
     {
         int H = layer.Size, GH = 4 * H;
         w.Line("// forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)");
-        w.Line($"{Names.ReadOnlySpan} cPrev = s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((tp * B + b) * {H}, {H});");
-        w.Line($"var dcPrev = s == 0 ? dc0.Slice(b * {H}, {H}) : dcs.Slice((tp * B + b) * {H}, {H});");
-        w.Line($"{Names.Cells}.LstmBackward(gates.Slice(row * {GH}, {GH}), cPrev, cs.Slice(row * {H}, {H}), dh, dcs.Slice(row * {H}, {H}), dcPrev, dg.Slice(b * {GH}, {GH}));");
+        w.Line($"{Names.ReadOnlySpan} c_prev = s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((t_prev * B + b) * {H}, {H});");
+        w.Line($"var dc_prev = s == 0 ? dc0.Slice(b * {H}, {H}) : dcs.Slice((t_prev * B + b) * {H}, {H});");
+        w.Line($"{Names.Cells}.LstmBackward(gates.Slice(row * {GH}, {GH}), c_prev, cs.Slice(row * {H}, {H}), dh, dcs.Slice(row * {H}, {H}), dc_prev, dg.Slice(b * {GH}, {GH}));");
     }
 
     public override void WriteHiddenBackward(SourceWriter w, LayerSpec layer)
     {
         int H = layer.Size, GH = 4 * H;
         w.Line($"// forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh");
-        w.Line($"{Names.Blas}.MatMulAdd(dg, {GH}, whh, dhp, ldh, B, {GH}, {H});");
+        w.Line($"{Names.Blas}.MatMulAdd(dg, {GH}, whh, dh_prev, ldh, B, {GH}, {H});");
     }
 
     public override string HiddenWeightGradientComment(LayerSpec layer) => "// dW_hh += dgates[t]ᵀ h[t-1]";

@@ -17,7 +17,7 @@ internal sealed record CellBuffer(string Name, int Width, string SequenceDescrip
 /// <summary>
 /// Where one step's values live, as C# expressions (row expressions may use the batch index <c>b</c>).
 /// In scope where a cell's step is written: <c>g</c> (the step's gate rows [B, G·H], the input projection
-/// already added), <c>hp</c> with row stride <c>ldh</c> (h[t-1]), <c>whh</c>, <c>bhh</c>, <c>B</c>.
+/// already added), <c>h_prev</c> with row stride <c>ldh</c> (h[t-1]), <c>whh</c>, <c>bhh</c>, <c>B</c>.
 /// </summary>
 /// <param name="Buffers">The step's rows [B, width] of each <see cref="CellBuffer"/>, by name.</param>
 /// <param name="CellPrevious">Row b of the second state before the step (LSTM c[t-1]).</param>
@@ -35,8 +35,8 @@ internal sealed record RecurrenceSpans(IReadOnlyDictionary<string, string> Buffe
 /// Locals the time loop declares for the backward hooks (per direction, step <c>t</c>, batch row <c>b</c>):
 /// <c>gates</c>/<c>dgates</c> [T, B, G·H] (activations / dL/d(pre-activations)), <c>hs</c>/<c>dhs</c> (the output
 /// sequence and dL/dh), <c>whh</c>, <c>h0</c>/<c>dh0</c>, for a cell with a second state <c>cs</c>/<c>dcs</c> and
-/// <c>c0</c>/<c>dc0</c>, each buffer's <c>{name}s</c>/<c>d{name}s</c>, the step's <c>dg</c> [B, G·H], <c>hp</c>/<c>dhp</c>
-/// (h[t-1] and its gradient, row stride <c>ldh</c>), <c>s</c> (the step count in this direction), <c>tp</c> (the
+/// <c>c0</c>/<c>dc0</c>, each buffer's <c>{name}s</c>/<c>d{name}s</c>, the step's <c>dg</c> [B, G·H], <c>h_prev</c>/<c>dh_prev</c>
+/// (h[t-1] and its gradient, row stride <c>ldh</c>), <c>s</c> (the step count in this direction), <c>t_prev</c> (the
 /// step before), and inside the row loop <c>row</c> = t·B + b and <c>dh</c> (dL/dh[t] of row b).
 /// </remarks>
 internal abstract class RecurrentCell : ILayerKind
@@ -73,7 +73,7 @@ internal abstract class RecurrentCell : ILayerKind
     /// <param name="hiddenRow">The expression of h[t] of this row.</param>
     public abstract void WriteRowBackward(SourceWriter w, LayerSpec layer, string hiddenRow);
 
-    /// <summary>After the row loop: the recurrent products' contribution to dL/dh[t-1] (into <c>dhp</c>).</summary>
+    /// <summary>After the row loop: the recurrent products' contribution to dL/dh[t-1] (into <c>dh_prev</c>).</summary>
     public abstract void WriteHiddenBackward(SourceWriter w, LayerSpec layer);
 
     /// <summary>The local holding dL/d(W_hh h + b_hh) per step: <c>dgates</c> when W_hh h adds into the gates.</summary>

@@ -30,7 +30,7 @@ internal sealed class SimpleRnnCell : RecurrentCell
         int H = layer.Size;
         string act = Act(layer);
         w.Line($"// pre += W_hh h[t-1]   [{H} x {H}]·[{H}] -> [{H}]");
-        w.Line($"{Names.Blas}.MatMulTransposedAdd(hp, ldh, whh, g, {H}, B, {H}, {H});");
+        w.Line($"{Names.Blas}.MatMulTransposedAdd(h_prev, ldh, whh, g, {H}, B, {H}, {H});");
         w.Line($"// h = {act.ToLowerInvariant()}(pre)");
         w.Line("for (int b = 0; b < B; b++)");
         w.Line($"    {Names.Cells}.Rnn{act}Forward(g.Slice(b * {H}, {H}), {at.HiddenOut});");
@@ -48,7 +48,7 @@ internal sealed class SimpleRnnCell : RecurrentCell
     {
         int H = layer.Size;
         w.Line($"// forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh");
-        w.Line($"{Names.Blas}.MatMulAdd(dg, {H}, whh, dhp, ldh, B, {H}, {H});");
+        w.Line($"{Names.Blas}.MatMulAdd(dg, {H}, whh, dh_prev, ldh, B, {H}, {H});");
     }
 
     public override string HiddenWeightGradientComment(LayerSpec layer) => "// dW_hh += dgates[t]ᵀ h[t-1]";

@@ -8,7 +8,7 @@ namespace RnnGen.Generators.Emitting;
 /// Writes training: <c>ComputeGradients</c> (forward, loss, back-propagation through time over
 /// all T steps), <c>TrainStep</c> and <c>TryTrainStep</c>. The backward blocks mirror the forward
 /// blocks of <see cref="ForwardEmitter"/> in reverse order and quote the forward lines they
-/// differentiate. Activation gradients live in <c>_dwork</c>, laid out like <c>_work</c>.
+/// differentiate. Activation gradients live in <c>__dwork</c>, laid out like <c>__work</c>.
 /// </summary>
 internal static class BackwardEmitter
 {
@@ -28,14 +28,14 @@ internal static class BackwardEmitter
             : (plan.OutputIsSequence ? "[B, T, Y]" : "[B, Y]");
 
         w.Line("/// <summary>Length of the targets of <c>ComputeGradients</c>: " + targetShape + ".</summary>");
-        w.Line($"public const int TargetLength = {plan.TargetLength};");
+        w.Member($"public const int TargetLength = {plan.TargetLength};");
         w.Line();
         if (plan.Generates) WriteTeacherForcing(w, plan, inputType, targetType, targetShape, lossText);
         // The training entry points over a whole input sequence. A generating (OneToMany) model
         // runs them privately on the teacher-forced sequence that its public methods build.
-        string gradients = plan.Generates ? "private float SequenceGradients" : "public float ComputeGradients";
-        string lossOnly = plan.Generates ? "private float SequenceLoss" : "public float ComputeLoss";
-        string inputLength = plan.Generates ? "SequenceInputLength" : "InputLength";
+        string gradients = plan.Generates ? "private float __SequenceGradients" : "public float ComputeGradients";
+        string lossOnly = plan.Generates ? "private float __SequenceLoss" : "public float ComputeLoss";
+        string inputLength = plan.Generates ? "__SequenceInputLength" : "InputLength";
         if (!plan.Generates)
         {
             WriteComputeGradientsEntry(w, plan, inputType, targetType, new[]
@@ -45,34 +45,34 @@ internal static class BackwardEmitter
                 $"<paramref name=\"targets\"/>: {targetShape}, batch-first. Allocates nothing.",
             }, "[B, T, X] batch-first");
         }
-        w.OpenBlock($"{gradients}({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
-        w.Line($"CheckLength(input.Length, {inputLength}, nameof(input));");
-        w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
+        w.OpenMember($"{gradients}({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
+        w.Line($"__CheckLength(input.Length, {inputLength}, \"input\");");
+        w.Line("__CheckLength(targets.Length, TargetLength, \"targets\");");
         w.Line("bool wantInputGradients = inputGradients.Length != 0;");
         if (plan.TokenInput)
         {
-            w.Line($"if (wantInputGradients) throw new {Names.ArgumentException}(\"A token model has no input gradient: pass an empty span.\", nameof(inputGradients));");
-            w.Line("CheckTokens(input);");
+            w.Line($"if (wantInputGradients) throw new {Names.ArgumentException}(\"A token model has no input gradient: pass an empty span.\", \"inputGradients\");");
+            w.Line("__CheckTokens(input);");
         }
         else
         {
-            w.Line($"if (wantInputGradients) CheckLength(inputGradients.Length, {inputLength}, nameof(inputGradients));");
+            w.Line($"if (wantInputGradients) __CheckLength(inputGradients.Length, {inputLength}, \"inputGradients\");");
         }
-        if (plan.ClassTargets) w.Line("CheckClasses(targets);");
-        if (plan.EncoderDecoder) w.Line("TeacherForceDecoder(targets);");
-        w.Line("Forward(input, logits: true, dropout: true);");
-        w.Line("global::System.Array.Clear(_dwork, 0, _dwork.Length);");
-        w.Line("global::System.Array.Clear(_gradients, 0, _gradients.Length);");
-        w.Line("float loss = Loss(targets);");
-        w.Line("Backward(input, wantInputGradients);");
-        if (!plan.EncoderDecoder) w.Line("if (CarryState) CarryFinalState();"); // an encoder-decoder model carries nothing
+        if (plan.ClassTargets) w.Line("__CheckClasses(targets);");
+        if (plan.EncoderDecoder) w.Line("__TeacherForceDecoder(targets);");
+        w.Line("__Forward(input, logits: true, dropout: true);");
+        w.Line("global::System.Array.Clear(__dwork, 0, __dwork.Length);");
+        w.Line("global::System.Array.Clear(__gradients, 0, __gradients.Length);");
+        w.Line("float loss = __Loss(targets);");
+        w.Line("__Backward(input, wantInputGradients);");
+        if (!plan.EncoderDecoder) w.Line("if (CarryState) __CarryFinalState();"); // an encoder-decoder model carries nothing
         if (!plan.TokenInput)
         {
             w.OpenBlock("if (wantInputGradients)");
             w.Line("// inputGradients[b, t, :] = dx[t, b, :]");
             w.Line("for (int b = 0; b < BatchSize; b++)");
             w.Line("    for (int t = 0; t < Steps; t++)");
-            w.Line($"        new {Names.ReadOnlySpan}(_dwork, A.{plan.StagedInput.Id} + (t * BatchSize + b) * InputSize, InputSize).CopyTo(inputGradients.Slice((b * Steps + t) * InputSize, InputSize));");
+            w.Line($"        new {Names.ReadOnlySpan}(__dwork, __A.{plan.StagedInput.Id} + (t * BatchSize + b) * InputSize, InputSize).CopyTo(inputGradients.Slice((b * Steps + t) * InputSize, InputSize));");
             w.CloseBlock();
         }
         w.Line("return loss;");
@@ -81,10 +81,10 @@ internal static class BackwardEmitter
 
         if (plan.ClassTargets)
         {
-            w.OpenBlock($"private static void CheckClasses({Names.ReadOnlySpanInt} targets)");
+            w.OpenMember($"private static void __CheckClasses({Names.ReadOnlySpanInt} targets)");
             w.OpenBlock("for (int i = 0; i < targets.Length; i++)");
             w.Line("if ((uint)targets[i] >= OutputSize)");
-            w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(targets), targets[i], \"Target at index \" + i + \" is \" + targets[i] + \"; class ids must be in [0, \" + OutputSize + \").\");");
+            w.Line("    throw new global::System.ArgumentOutOfRangeException(\"targets\", targets[i], \"Target at index \" + i + \" is \" + targets[i] + \"; class ids must be in [0, \" + OutputSize + \").\");");
             w.CloseBlock();
             w.CloseBlock();
             w.Line();
@@ -97,15 +97,15 @@ internal static class BackwardEmitter
             w.Line("/// Leaves <see cref=\"Gradients\"/> untouched. Allocates nothing.");
             w.Line("/// </summary>");
         }
-        w.OpenBlock($"{lossOnly}({inputType} input, {targetType} targets)");
-        w.Line($"CheckLength(input.Length, {inputLength}, nameof(input));");
-        w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
-        if (plan.TokenInput) w.Line("CheckTokens(input);");
-        if (plan.ClassTargets) w.Line("CheckClasses(targets);");
-        if (plan.EncoderDecoder) w.Line("TeacherForceDecoder(targets);");
-        w.Line("Forward(input, logits: true, dropout: false);");
-        w.Line("float loss = Loss(targets);");
-        if (!plan.EncoderDecoder) w.Line("if (CarryState) CarryFinalState();"); // an encoder-decoder model carries nothing
+        w.OpenMember($"{lossOnly}({inputType} input, {targetType} targets)");
+        w.Line($"__CheckLength(input.Length, {inputLength}, \"input\");");
+        w.Line("__CheckLength(targets.Length, TargetLength, \"targets\");");
+        if (plan.TokenInput) w.Line("__CheckTokens(input);");
+        if (plan.ClassTargets) w.Line("__CheckClasses(targets);");
+        if (plan.EncoderDecoder) w.Line("__TeacherForceDecoder(targets);");
+        w.Line("__Forward(input, logits: true, dropout: false);");
+        w.Line("float loss = __Loss(targets);");
+        if (!plan.EncoderDecoder) w.Line("if (CarryState) __CarryFinalState();"); // an encoder-decoder model carries nothing
         w.Line("return loss;");
         w.CloseBlock();
         w.Line();
@@ -131,24 +131,24 @@ internal static class BackwardEmitter
             $"The loss is {lossText}, the mean over every target. Overwrites <see cref=\"Gradients\"/>; returns the loss.",
             $"<paramref name=\"targets\"/>: {targetShape}, batch-first. Allocates nothing.",
         }, "[B, X]");
-        w.OpenBlock($"public float ComputeGradients({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
-        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
-        w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
+        w.OpenMember($"public float ComputeGradients({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
+        w.Line("__CheckLength(input.Length, InputLength, \"input\");");
+        w.Line("__CheckLength(targets.Length, TargetLength, \"targets\");");
         if (plan.TokenInput)
         {
-            w.Line($"if (inputGradients.Length != 0) throw new {Names.ArgumentException}(\"A token model has no input gradient: pass an empty span.\", nameof(inputGradients));");
-            w.Line("TeacherForce(input, targets);");
-            w.Line("return SequenceGradients(_teacher, targets, default);");
+            w.Line($"if (inputGradients.Length != 0) throw new {Names.ArgumentException}(\"A token model has no input gradient: pass an empty span.\", \"inputGradients\");");
+            w.Line("__TeacherForce(input, targets);");
+            w.Line("return __SequenceGradients(__teacher, targets, default);");
         }
         else
         {
-            w.Line("if (inputGradients.Length != 0) CheckLength(inputGradients.Length, InputLength, nameof(inputGradients));");
-            w.Line("TeacherForce(input, targets);");
-            w.Line("float loss = SequenceGradients(_teacher, targets, inputGradients.Length != 0 ? _teacherGradients : default);");
+            w.Line("if (inputGradients.Length != 0) __CheckLength(inputGradients.Length, InputLength, \"inputGradients\");");
+            w.Line("__TeacherForce(input, targets);");
+            w.Line("float loss = __SequenceGradients(__teacher, targets, inputGradients.Length != 0 ? __teacherGradients : default);");
             w.Line("// The input is step 0 of the sequence: inputGradients[b, :] = dx[b, 0, :]");
             w.Line("if (inputGradients.Length != 0)");
             w.Line("    for (int b = 0; b < BatchSize; b++)");
-            w.Line("        new " + Names.ReadOnlySpan + "(_teacherGradients, b * Steps * InputSize, InputSize).CopyTo(inputGradients.Slice(b * InputSize, InputSize));");
+            w.Line("        new " + Names.ReadOnlySpan + "(__teacherGradients, b * Steps * InputSize, InputSize).CopyTo(inputGradients.Slice(b * InputSize, InputSize));");
             w.Line("return loss;");
         }
         w.CloseBlock();
@@ -157,20 +157,20 @@ internal static class BackwardEmitter
         w.Line("/// The loss <c>ComputeGradients</c> would return (teacher-forced), without the backward pass and without dropout (for validation).");
         w.Line("/// Leaves <see cref=\"Gradients\"/> untouched. Allocates nothing.");
         w.Line("/// </summary>");
-        w.OpenBlock($"public float ComputeLoss({inputType} input, {targetType} targets)");
-        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
-        w.Line("CheckLength(targets.Length, TargetLength, nameof(targets));");
-        w.Line("TeacherForce(input, targets);");
-        w.Line("return SequenceLoss(_teacher, targets);");
+        w.OpenMember($"public float ComputeLoss({inputType} input, {targetType} targets)");
+        w.Line("__CheckLength(input.Length, InputLength, \"input\");");
+        w.Line("__CheckLength(targets.Length, TargetLength, \"targets\");");
+        w.Line("__TeacherForce(input, targets);");
+        w.Line("return __SequenceLoss(__teacher, targets);");
         w.CloseBlock();
         w.Line();
 
         w.Line("/// <summary>The teacher-forced input sequence, batch-first: x[b, 0] = input[b], x[b, t] = the target of step t − 1.</summary>");
-        w.OpenBlock($"private void TeacherForce({inputType} input, {targetType} targets)");
-        if (plan.TokenInput) w.Line("CheckTokens(input);");
-        if (plan.ClassTargets) w.Line("CheckClasses(targets);");
+        w.OpenMember($"private void __TeacherForce({inputType} input, {targetType} targets)");
+        if (plan.TokenInput) w.Line("__CheckTokens(input);");
+        if (plan.ClassTargets) w.Line("__CheckClasses(targets);");
         string element = plan.TokenInput ? "int" : "float";
-        w.Line($"global::System.Span<{element}> x = _teacher;");
+        w.Line($"global::System.Span<{element}> x = __teacher;");
         if (!plan.TokenInput && plan.ClassTargets) w.Line("x.Clear();");
         w.OpenBlock("for (int b = 0; b < BatchSize; b++)");
         if (plan.TokenInput)
@@ -205,7 +205,7 @@ internal static class BackwardEmitter
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A target (or token id) is out of range; nothing was changed.</exception>");
-        w.Line($"public float ComputeGradients({inputType} input, {targetType} targets) => ComputeGradients(input, targets, default);");
+        w.Member($"public float ComputeGradients({inputType} input, {targetType} targets) => ComputeGradients(input, targets, {Names.Span}.Empty);");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// <see cref=\"ComputeGradients(" + (plan.TokenInput ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ", " + (plan.ClassTargets ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}") + ")\"/>, and, when <paramref name=\"inputGradients\"/> is not empty,");
@@ -220,7 +220,7 @@ internal static class BackwardEmitter
         w.Line("/// <see cref=\"Parameters\"/>. Returns the loss. Allocates nothing after the optimizer's first step.");
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::RnnGen.NonFiniteException\">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>");
-        w.OpenBlock($"public float TrainStep({inputType} input, {targetType} targets, global::RnnGen.Training.IOptimizer optimizer)");
+        w.OpenMember($"public float TrainStep({inputType} input, {targetType} targets, global::RnnGen.Training.IOptimizer optimizer)");
         w.Line("if (!TryTrainStep(input, targets, optimizer, out float loss))");
         w.Line("    throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)");
         w.Line("        ? \"A gradient is NaN or infinite; the parameters and the optimizer state are unchanged.\"");
@@ -232,10 +232,10 @@ internal static class BackwardEmitter
         w.Line("/// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the");
         w.Line("/// optimizer state are then unchanged) instead of throwing. <paramref name=\"loss\"/> is the loss either way.");
         w.Line("/// </summary>");
-        w.OpenBlock($"public bool TryTrainStep({inputType} input, {targetType} targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)");
-        w.Line("if (optimizer is null) throw new global::System.ArgumentNullException(nameof(optimizer));");
+        w.OpenMember($"public bool TryTrainStep({inputType} input, {targetType} targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)");
+        w.Line("if (optimizer is null) throw new global::System.ArgumentNullException(\"optimizer\");");
         w.Line("loss = ComputeGradients(input, targets);");
-        w.Line("return float.IsFinite(loss) && optimizer.Step(_parameters, _gradients);");
+        w.Line("return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);");
         w.CloseBlock();
         w.Line();
     }
@@ -246,10 +246,10 @@ internal static class BackwardEmitter
         int Y = plan.Y;
         string count = plan.ClassTargets ? "TargetLength" : "OutputLength";
         w.Line("/// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>");
-        w.OpenBlock($"private float Loss({targetType} targets)");
+        w.OpenMember($"private float __Loss({targetType} targets)");
         w.Line($"const float scale = 1f / {count}; // mean reduction");
-        w.Line($"var y = new {Names.Span}(_work, A.{o.Id}, A.{o.Id}_len);");
-        w.Line($"var dy = new {Names.Span}(_dwork, A.{o.Id}, A.{o.Id}_len);");
+        w.Line($"var y = new {Names.Span}(__work, __A.{o.Id}, __A.{o.Id}_len);");
+        w.Line($"var dy = new {Names.Span}(__dwork, __A.{o.Id}, __A.{o.Id}_len);");
         w.Line("double sum = 0;");
         if (plan.OutputIsSequence)
         {
@@ -289,11 +289,11 @@ internal static class BackwardEmitter
     private static void WriteBackward(SourceWriter w, ModelPlan plan, string inputType)
     {
         w.Line("/// <summary>Back-propagation through the layers in reverse order and through time; accumulates into <see cref=\"Gradients\"/>.</summary>");
-        w.OpenBlock($"private void Backward({inputType} input, bool wantInputGradients)");
-        w.Line($"{Names.ReadOnlySpan} p = _parameters;");
-        w.Line($"{Names.Span} g = _gradients;");
-        w.Line($"{Names.ReadOnlySpan} a = _work;");
-        w.Line($"{Names.Span} d = _dwork;");
+        w.OpenMember($"private void __Backward({inputType} input, bool wantInputGradients)");
+        w.Line($"{Names.ReadOnlySpan} p = __parameters;");
+        w.Line($"{Names.Span} g = __gradients;");
+        w.Line($"{Names.ReadOnlySpan} a = __work;");
+        w.Line($"{Names.Span} d = __dwork;");
         w.Line(plan.LayersDeclareSteps ? "const int B = BatchSize;" : "const int T = Steps, B = BatchSize;");
         for (int i = plan.Layers.Count - 1; i >= 0; i--)
         {
@@ -326,7 +326,7 @@ internal static class BackwardEmitter
         {
             w.Line($"// {c.What}");
             w.Line("for (int b = 0; b < B; b++)");
-            w.Line($"    {Names.Elementwise}.Accumulate(d.Slice(A.{c.Destination.Id}{Names.Plus(c.DestinationOffset)} + b * {c.DestinationStride}, {c.Length}), d.Slice(A.{c.Source.Id}{Names.Plus(c.SourceOffset)} + b * {c.SourceStride}, {c.Length}));");
+            w.Line($"    {Names.Elementwise}.Accumulate(d.Slice(__A.{c.Destination.Id}{Names.Plus(c.DestinationOffset)} + b * {c.DestinationStride}, {c.Length}), d.Slice(__A.{c.Source.Id}{Names.Plus(c.SourceOffset)} + b * {c.SourceStride}, {c.Length}));");
         }
     }
 
@@ -338,8 +338,8 @@ internal static class BackwardEmitter
     {
         var x = plan.DecoderInput!;
         w.Line("/// <summary>The decoder's teacher-forced input, time-major [OutputSteps, B, Y]: zeros at step 0, then the target of the step before.</summary>");
-        w.OpenBlock($"private void TeacherForceDecoder({targetType} targets)");
-        w.Line($"var x = new {Names.Span}(_work, A.{x.Id}, A.{x.Id}_len);");
+        w.OpenMember($"private void __TeacherForceDecoder({targetType} targets)");
+        w.Line($"var x = new {Names.Span}(__work, __A.{x.Id}, __A.{x.Id}_len);");
         w.Line("x.Clear();");
         w.Line("for (int b = 0; b < BatchSize; b++)");
         w.Line("    for (int t = 1; t < OutputSteps; t++)");

@@ -33,27 +33,27 @@ internal static class ForwardEmitter
             w.Line("/// </summary>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
             if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
-            w.OpenBlock($"public void Predict({inputType} input, {Names.Span} output)");
-            w.Line("CheckLength(input.Length, InputLength, nameof(input));");
-            w.Line("CheckLength(output.Length, OutputLength, nameof(output));");
-            if (plan.TokenInput) w.Line("CheckTokens(input);");
-            w.Line("Forward(input, logits: false, dropout: false);");
+            w.OpenMember($"public void Predict({inputType} input, {Names.Span} output)");
+            w.Line("__CheckLength(input.Length, InputLength, \"input\");");
+            w.Line("__CheckLength(output.Length, OutputLength, \"output\");");
+            if (plan.TokenInput) w.Line("__CheckTokens(input);");
+            w.Line("__Forward(input, logits: false, dropout: false);");
             WriteOutputCopy(w, plan);
-            w.Line("if (CarryState) CarryFinalState();");
+            w.Line("if (CarryState) __CarryFinalState();");
             w.CloseBlock();
             w.Line();
         }
 
-        w.OpenBlock("private static void CheckLength(int actual, int expected, string name)");
+        w.OpenMember("private static void __CheckLength(int actual, int expected, string name)");
         w.Line($"if (actual != expected) throw new {Names.ArgumentException}(\"Expected a span of \" + expected + \" floats/ids, got \" + actual + \".\", name);");
         w.CloseBlock();
         w.Line();
         if (plan.TokenInput)
         {
-            w.OpenBlock($"private static void CheckTokens({Names.ReadOnlySpanInt} tokens)");
+            w.OpenMember($"private static void __CheckTokens({Names.ReadOnlySpanInt} tokens)");
             w.OpenBlock("for (int i = 0; i < tokens.Length; i++)");
             w.Line("if ((uint)tokens[i] >= VocabularySize)");
-            w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[i], \"Token id at index \" + i + \" is \" + tokens[i] + \"; ids must be in [0, \" + VocabularySize + \").\");");
+            w.Line("    throw new global::System.ArgumentOutOfRangeException(\"tokens\", tokens[i], \"Token id at index \" + i + \" is \" + tokens[i] + \"; ids must be in [0, \" + VocabularySize + \").\");");
             w.CloseBlock();
             w.CloseBlock();
             w.Line();
@@ -67,9 +67,9 @@ internal static class ForwardEmitter
         w.Line("/// <param name=\"dropout\">Apply dropout (training).</param>");
         if (!plan.EncoderDecoder)
         {
-            w.OpenBlock($"private void Forward({inputType} input, bool logits, bool dropout)");
-            w.Line($"{Names.ReadOnlySpan} p = _parameters;");
-            w.Line($"{Names.Span} a = _work;");
+            w.OpenMember($"private void __Forward({inputType} input, bool logits, bool dropout)");
+            w.Line($"{Names.ReadOnlySpan} p = __parameters;");
+            w.Line($"{Names.Span} a = __work;");
             w.Line("const int T = Steps, B = BatchSize;");
             WriteStaging(w, plan);
             WriteLayers(w, plan, plan.Layers);
@@ -80,16 +80,16 @@ internal static class ForwardEmitter
 
         // Encoder–decoder: the encoder over T steps, its final state handed to the decoder, the
         // decoder over OutputSteps steps reading the decoder input region (filled by the caller).
-        w.OpenBlock($"private void Forward({inputType} input, bool logits, bool dropout)");
-        w.Line("Encode(input, dropout);");
-        w.Line("HandOver();");
-        w.Line("Decode(logits, dropout);");
+        w.OpenMember($"private void __Forward({inputType} input, bool logits, bool dropout)");
+        w.Line("__Encode(input, dropout);");
+        w.Line("__HandOver();");
+        w.Line("__Decode(logits, dropout);");
         w.CloseBlock();
         w.Line();
         w.Line("/// <summary>The encoder's forward pass over the T input steps.</summary>");
-        w.OpenBlock($"private void Encode({inputType} input, bool dropout)");
-        w.Line($"{Names.ReadOnlySpan} p = _parameters;");
-        w.Line($"{Names.Span} a = _work;");
+        w.OpenMember($"private void __Encode({inputType} input, bool dropout)");
+        w.Line($"{Names.ReadOnlySpan} p = __parameters;");
+        w.Line($"{Names.Span} a = __work;");
         w.Line("const int B = BatchSize;");
         if (!plan.TokenInput)
         {
@@ -103,9 +103,9 @@ internal static class ForwardEmitter
         w.Line();
         WriteHandOver(w, plan);
         w.Line("/// <summary>The decoder's forward pass over the OutputSteps steps, from the handed-over state.</summary>");
-        w.OpenBlock("private void Decode(bool logits, bool dropout)");
-        w.Line($"{Names.ReadOnlySpan} p = _parameters;");
-        w.Line($"{Names.Span} a = _work;");
+        w.OpenMember("private void __Decode(bool logits, bool dropout)");
+        w.Line($"{Names.ReadOnlySpan} p = __parameters;");
+        w.Line($"{Names.Span} a = __work;");
         w.Line("const int B = BatchSize;");
         WriteLayers(w, plan, plan.Layers.Skip(plan.DecoderStart));
         w.CloseBlock();
@@ -119,7 +119,7 @@ internal static class ForwardEmitter
         w.Line("// Stage the input time-major: x[t, b, :] = input[b, t, :]");
         w.OpenBlock("for (int b = 0; b < B; b++)");
         w.Line("for (int t = 0; t < T; t++)");
-        w.Line($"    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(A.{plan.StagedInput.Id} + (t * B + b) * InputSize, InputSize));");
+        w.Line($"    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(__A.{plan.StagedInput.Id} + (t * B + b) * InputSize, InputSize));");
         w.CloseBlock();
     }
 
@@ -144,14 +144,14 @@ internal static class ForwardEmitter
     private static void WriteHandOver(SourceWriter w, ModelPlan plan)
     {
         w.Line("/// <summary>The encoder's final state into the initial state of the decoder.</summary>");
-        w.OpenBlock("private void HandOver()");
-        w.Line($"{Names.Span} a = _work;");
+        w.OpenMember("private void __HandOver()");
+        w.Line($"{Names.Span} a = __work;");
         w.Line("const int B = BatchSize;");
         foreach (var c in plan.HandOver)
         {
             w.Line($"// {c.What}");
             w.Line("for (int b = 0; b < B; b++)");
-            w.Line($"    a.Slice(A.{c.Source.Id}{Names.Plus(c.SourceOffset)} + b * {c.SourceStride}, {c.Length}).CopyTo(a.Slice(A.{c.Destination.Id}{Names.Plus(c.DestinationOffset)} + b * {c.DestinationStride}, {c.Length}));");
+            w.Line($"    a.Slice(__A.{c.Source.Id}{Names.Plus(c.SourceOffset)} + b * {c.SourceStride}, {c.Length}).CopyTo(a.Slice(__A.{c.Destination.Id}{Names.Plus(c.DestinationOffset)} + b * {c.DestinationStride}, {c.Length}));");
         }
         w.CloseBlock();
         w.Line();
@@ -174,18 +174,19 @@ internal static class ForwardEmitter
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
-        w.OpenBlock($"public void Predict({inputType} input, {Names.Span} output)");
-        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
-        w.Line("CheckLength(output.Length, OutputLength, nameof(output));");
-        if (plan.TokenInput) w.Line("CheckTokens(input);");
-        w.Line("global::System.Array.Clear(_state, 0, _state.Length);");
-        w.Line("input.CopyTo(_feedback);");
-        w.Line($"{Names.Span} y = _generated;");
+        w.OpenMember($"public void Predict({inputType} input, {Names.Span} output)");
+        w.Line("__CheckLength(input.Length, InputLength, \"input\");");
+        w.Line("__CheckLength(output.Length, OutputLength, \"output\");");
+        if (plan.TokenInput) w.Line("__CheckTokens(input);");
+        w.Line("global::System.Array.Clear(__state, 0, __state.Length);");
+        w.Line("input.CopyTo(__feedback);");
+        w.Line($"{inputType} x = __feedback; // the next input, written by __FeedBack");
+        w.Line($"{Names.Span} y = __generated;");
         w.OpenBlock("for (int t = 0; t < Steps; t++)");
-        w.Line("Step(_feedback, y);");
+        w.Line("Step(x, y);");
         w.Line("for (int b = 0; b < BatchSize; b++)");
         w.Line("    y.Slice(b * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));");
-        w.Line("if (t + 1 < Steps) FeedBack(y, _feedback);");
+        w.Line("if (t + 1 < Steps) __FeedBack(y, __feedback);");
         w.CloseBlock();
         w.CloseBlock();
         w.Line();
@@ -205,7 +206,7 @@ internal static class ForwardEmitter
     {
         string into = kind == FeedBackKind.Token ? "global::System.Span<int>" : Names.Span;
         w.Line("/// <summary>The next input from one step's output [B, Y].</summary>");
-        w.OpenBlock($"private static void FeedBack({Names.ReadOnlySpan} y, {into} x)");
+        w.OpenMember($"private static void __FeedBack({Names.ReadOnlySpan} y, {into} x)");
         switch (kind)
         {
             case FeedBackKind.Token:
@@ -243,29 +244,29 @@ internal static class ForwardEmitter
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
-        w.OpenBlock($"public void Predict({inputType} input, {Names.Span} output)");
-        w.Line("CheckLength(input.Length, InputLength, nameof(input));");
-        w.Line("CheckLength(output.Length, OutputLength, nameof(output));");
-        if (plan.TokenInput) w.Line("CheckTokens(input);");
-        w.Line("Encode(input, dropout: false);");
-        w.Line("HandOver();");
+        w.OpenMember($"public void Predict({inputType} input, {Names.Span} output)");
+        w.Line("__CheckLength(input.Length, InputLength, \"input\");");
+        w.Line("__CheckLength(output.Length, OutputLength, \"output\");");
+        if (plan.TokenInput) w.Line("__CheckTokens(input);");
+        w.Line("__Encode(input, dropout: false);");
+        w.Line("__HandOver();");
         w.Line("// The decoder's streaming state: the handed-over state for its first layer, zeros for the others.");
-        w.Line("global::System.Array.Clear(_state, 0, _state.Length);");
+        w.Line("global::System.Array.Clear(__state, 0, __state.Length);");
         foreach (var sub in decoder.SubLayers)
         {
             var dir = sub.Directions[0];
-            w.Line($"new {Names.ReadOnlySpan}(_work, A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len).CopyTo(new {Names.Span}(_state, S.{dir.StateH!.Id}, S.{dir.StateH.Id}_len));");
+            w.Line($"new {Names.ReadOnlySpan}(__work, __A.{dir.InitialH.Id}, __A.{dir.InitialH.Id}_len).CopyTo(new {Names.Span}(__state, __S.{dir.StateH!.Id}, __S.{dir.StateH.Id}_len));");
             if (dir.InitialC is not null)
-                w.Line($"new {Names.ReadOnlySpan}(_work, A.{dir.InitialC.Id}, A.{dir.InitialC.Id}_len).CopyTo(new {Names.Span}(_state, S.{dir.StateC!.Id}, S.{dir.StateC.Id}_len));");
+                w.Line($"new {Names.ReadOnlySpan}(__work, __A.{dir.InitialC.Id}, __A.{dir.InitialC.Id}_len).CopyTo(new {Names.Span}(__state, __S.{dir.StateC!.Id}, __S.{dir.StateC.Id}_len));");
         }
-        w.Line($"{Names.Span} x = _feedback;");
+        w.Line($"{Names.Span} x = __feedback;");
         w.Line("x.Clear();");
-        w.Line($"{Names.Span} y = _generated;");
+        w.Line($"{Names.Span} y = __generated;");
         w.OpenBlock("for (int t = 0; t < OutputSteps; t++)");
-        w.Line("DecoderStep(x, y);");
+        w.Line("__DecoderStep(x, y);");
         w.Line("for (int b = 0; b < BatchSize; b++)");
         w.Line("    y.Slice(b * OutputSize, OutputSize).CopyTo(output.Slice((b * OutputSteps + t) * OutputSize, OutputSize));");
-        w.Line("if (t + 1 < OutputSteps) FeedBack(y, x);");
+        w.Line("if (t + 1 < OutputSteps) __FeedBack(y, x);");
         w.CloseBlock();
         w.CloseBlock();
         w.Line();
@@ -278,14 +279,14 @@ internal static class ForwardEmitter
         if (plan.OutputIsSequence)
         {
             w.Line("// output[b, t, :] = y[t, b, :]");
-            w.Line($"{Names.ReadOnlySpan} y = new {Names.ReadOnlySpan}(_work, A.{o.Id}, A.{o.Id}_len);");
+            w.Line($"{Names.ReadOnlySpan} y = new {Names.ReadOnlySpan}(__work, __A.{o.Id}, __A.{o.Id}_len);");
             w.Line("for (int b = 0; b < BatchSize; b++)");
             w.Line("    for (int t = 0; t < Steps; t++)");
             w.Line("        y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));");
         }
         else
         {
-            w.Line($"new {Names.ReadOnlySpan}(_work, A.{o.Id}, A.{o.Id}_len).CopyTo(output);");
+            w.Line($"new {Names.ReadOnlySpan}(__work, __A.{o.Id}, __A.{o.Id}_len).CopyTo(output);");
         }
     }
 }

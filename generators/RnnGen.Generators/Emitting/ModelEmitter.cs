@@ -32,6 +32,7 @@ internal static class ModelEmitter
         string iface = $"global::RnnGen.ITrainableRnnModel<{input}, {target}>"
             + (plan.SupportsStep ? $", global::RnnGen.IStreamingRnnModel<{input}>" : "");
         w.OpenBlock($"partial class {Parsing.Identifiers.Escape(spec.ClassName)} : {iface}");
+        w.MemberAttribute = Names.GeneratedCode; // every generated member and nested type, not the user's class
         WriteConstants(w, plan);
         WriteLayout(w, plan);
         WriteFieldsAndConstruction(w, plan);
@@ -41,6 +42,7 @@ internal static class ModelEmitter
         if (plan.HasStepCode) StepEmitter.Write(w, plan);
         WriteState(w, plan);
         WriteWeightIo(w, plan);
+        w.MemberAttribute = null;
         w.CloseBlock();
 
         foreach (var _ in spec.ContainingTypes) w.CloseBlock();
@@ -93,6 +95,14 @@ internal static class ModelEmitter
             w.Line($"//   {t.Name.PadRight(nameWidth)}  {Shape(t.Shape),-12} offset {t.Offset,9}  length {t.Length,9}");
         }
         w.Line("//");
+        long floats = 2L * plan.ParameterCount + 2L * plan.WorkSize + plan.StateSize + plan.StepWorkSize;
+        w.Line($"// Memory per instance: {floats * sizeof(float)} bytes " +
+               $"({(floats * sizeof(float) / (1024.0 * 1024.0)).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} MiB):");
+        w.Line($"//   parameters and their gradients 2 × {plan.ParameterCount} floats, activations and their gradients 2 × {plan.WorkSize},");
+        w.Line($"//   streaming state {plan.StateSize}, streaming scratch {plan.StepWorkSize}.");
+        w.Line("// Offset tables: __P (parameters; gradients alike), __A (activations; their gradients alike),");
+        w.Line("//   __S (streaming state), __Q (streaming scratch).");
+        w.Line("//");
         w.Line($"// Activations: {plan.WorkSize} floats; streaming state: {plan.StateSize}; streaming scratch: {plan.StepWorkSize}.");
         foreach (var r in plan.WorkRegions)
         {
@@ -106,55 +116,55 @@ internal static class ModelEmitter
         w.Line(plan.TokenInput
             ? "/// <summary>Features per input step: 1, a token id (see <see cref=\"VocabularySize\"/>).</summary>"
             : "/// <summary>Features per input step X.</summary>");
-        w.Line($"public const int InputSize = {plan.X};");
+        w.Member($"public const int InputSize = {plan.X};");
         if (plan.TokenInput)
         {
             w.Line("/// <summary>Token ids run from 0 to VocabularySize − 1.</summary>");
-            w.Line($"public const int VocabularySize = {plan.VocabularySize};");
+            w.Member($"public const int VocabularySize = {plan.VocabularySize};");
         }
         w.Line(plan.EncoderDecoder ? "/// <summary>Input sequence length T (the encoder's steps).</summary>" : "/// <summary>Sequence length T.</summary>");
-        w.Line($"public const int Steps = {spec.Steps};");
+        w.Member($"public const int Steps = {spec.Steps};");
         if (plan.EncoderDecoder)
         {
             w.Line("/// <summary>Output sequence length (the decoder's steps).</summary>");
-            w.Line($"public const int OutputSteps = {spec.OutputSteps};");
+            w.Member($"public const int OutputSteps = {spec.OutputSteps};");
         }
         w.Line("/// <summary>Features per output row Y.</summary>");
-        w.Line($"public const int OutputSize = {plan.Y};");
+        w.Member($"public const int OutputSize = {plan.Y};");
         w.Line("/// <summary>The batch size B the code is specialized for.</summary>");
-        w.Line($"public const int BatchSize = {spec.BatchSize};");
+        w.Member($"public const int BatchSize = {spec.BatchSize};");
         w.Line("/// <summary>Number of floats in <see cref=\"Parameters\"/>.</summary>");
-        w.Line($"public const int ParameterCount = {plan.ParameterCount};");
+        w.Member($"public const int ParameterCount = {plan.ParameterCount};");
         if (plan.Generates)
         {
             w.Line(plan.TokenInput
                 ? "/// <summary>Length of <c>Predict</c>'s input: [B] token ids, the first token of each sequence.</summary>"
                 : "/// <summary>Length of <c>Predict</c>'s input: [B, X], the first input of each sequence.</summary>");
-            w.Line($"public const int InputLength = {plan.InputLength};");
+            w.Member($"public const int InputLength = {plan.InputLength};");
             w.Line("/// <summary>Length of the teacher-forced input sequence the forward pass reads in training: [B, T, X] (or [B, T] ids).</summary>");
-            w.Line($"private const int SequenceInputLength = {plan.SequenceInputLength};");
+            w.Member($"private const int __SequenceInputLength = {plan.SequenceInputLength};");
         }
         else
         {
             w.Line(plan.TokenInput
                 ? "/// <summary>Length of <c>Predict</c>'s input: [B, T] token ids.</summary>"
                 : "/// <summary>Length of <c>Predict</c>'s input: [B, T, X], batch-first.</summary>");
-            w.Line($"public const int InputLength = {plan.InputLength};");
+            w.Member($"public const int InputLength = {plan.InputLength};");
         }
         w.Line(plan.EncoderDecoder ? "/// <summary>Length of <c>Predict</c>'s output: [B, OutputSteps, Y], batch-first.</summary>"
             : plan.OutputIsSequence
             ? "/// <summary>Length of <c>Predict</c>'s output: [B, T, Y], batch-first.</summary>"
             : "/// <summary>Length of <c>Predict</c>'s output: [B, Y].</summary>");
-        w.Line($"public const int OutputLength = {plan.OutputLength};");
+        w.Member($"public const int OutputLength = {plan.OutputLength};");
         w.Line("/// <summary>The seed of the parameterless constructor.</summary>");
-        w.Line("public const int DefaultSeed = 42;");
+        w.Member("public const int DefaultSeed = 42;");
         w.Line();
     }
 
     private static void WriteLayout(SourceWriter w, ModelPlan plan)
     {
         w.Line("/// <summary>Offsets and lengths of the parameter tensors in the flat parameter buffer.</summary>");
-        w.OpenBlock("private static class P");
+        w.OpenMember("private static class __P");
         foreach (var t in plan.Tensors)
         {
             w.Line($"public const int {t.Id} = {t.Offset}, {t.Id}_len = {t.Length}; // {t.Name} {Shape(t.Shape)}");
@@ -162,7 +172,7 @@ internal static class ModelEmitter
         w.CloseBlock();
         w.Line();
         w.Line("/// <summary>Offsets and lengths of the regions of the activation buffer.</summary>");
-        w.OpenBlock("private static class A");
+        w.OpenMember("private static class __A");
         foreach (var r in plan.WorkRegions)
         {
             w.Line($"public const int {r.Id} = {r.Offset}, {r.Id}_len = {r.Length}; // {r.Description}");
@@ -172,10 +182,10 @@ internal static class ModelEmitter
         {
             w.Line();
             w.Line("/// <summary>Offsets of the streaming state (S) and of the streaming scratch (Q).</summary>");
-            w.OpenBlock("private static class S");
+            w.OpenMember("private static class __S");
             foreach (var r in plan.StateRegions) w.Line($"public const int {r.Id} = {r.Offset}, {r.Id}_len = {r.Length}; // {r.Description}");
             w.CloseBlock();
-            w.OpenBlock("private static class Q");
+            w.OpenMember("private static class __Q");
             foreach (var r in plan.StepRegions) w.Line($"public const int {r.Id} = {r.Offset}, {r.Id}_len = {r.Length}; // {r.Description}");
             w.CloseBlock();
         }
@@ -185,48 +195,48 @@ internal static class ModelEmitter
     private static void WriteFieldsAndConstruction(SourceWriter w, ModelPlan plan)
     {
         var spec = plan.Spec;
-        w.Line("private readonly float[] _parameters = new float[ParameterCount];");
-        w.Line("private readonly float[] _gradients = new float[ParameterCount];");
-        w.Line($"private readonly float[] _work = new float[{plan.WorkSize}];");
-        w.Line($"private readonly float[] _dwork = new float[{plan.WorkSize}]; // gradients of the activations, same layout as _work");
-        if (plan.HasDropout) w.Line($"private readonly {Names.Random} _dropoutRandom;");
+        w.Member("private readonly float[] __parameters = new float[ParameterCount];");
+        w.Member("private readonly float[] __gradients = new float[ParameterCount];");
+        w.Member($"private readonly float[] __work = new float[{plan.WorkSize}];");
+        w.Member($"private readonly float[] __dwork = new float[{plan.WorkSize}]; // gradients of the activations, same layout as __work");
+        if (plan.HasDropout) w.Member($"private readonly {Names.Random} __dropoutRandom;");
         if (plan.HasStepCode)
         {
-            w.Line($"private readonly float[] _state = new float[{plan.StateSize}];");
-            w.Line($"private readonly float[] _stepWork = new float[{plan.StepWorkSize}];");
+            w.Member($"private readonly float[] __state = new float[{plan.StateSize}];");
+            w.Member($"private readonly float[] __stepWork = new float[{plan.StepWorkSize}];");
         }
         if (plan.EncoderDecoder)
         {
-            w.Line("private readonly float[] _feedback = new float[BatchSize * OutputSize]; // Predict: the decoder's next input, [B, Y]");
-            w.Line("private readonly float[] _generated = new float[BatchSize * OutputSize]; // Predict: one step's output, [B, Y]");
+            w.Member("private readonly float[] __feedback = new float[BatchSize * OutputSize]; // Predict: the decoder's next input, [B, Y]");
+            w.Member("private readonly float[] __generated = new float[BatchSize * OutputSize]; // Predict: one step's output, [B, Y]");
         }
         if (plan.Generates)
         {
             string element = plan.TokenInput ? "int" : "float";
-            w.Line($"private readonly {element}[] _feedback = new {element}[InputLength]; // Predict: the next step's input, [B{(plan.TokenInput ? "" : ", X")}]");
-            w.Line("private readonly float[] _generated = new float[BatchSize * OutputSize]; // Predict: one step's output, [B, Y]");
-            w.Line($"private readonly {element}[] _teacher = new {element}[SequenceInputLength]; // training: the teacher-forced input sequence");
-            if (!plan.TokenInput) w.Line("private readonly float[] _teacherGradients = new float[SequenceInputLength]; // training: its gradient");
+            w.Member($"private readonly {element}[] __feedback = new {element}[InputLength]; // Predict: the next step's input, [B{(plan.TokenInput ? "" : ", X")}]");
+            w.Member("private readonly float[] __generated = new float[BatchSize * OutputSize]; // Predict: one step's output, [B, Y]");
+            w.Member($"private readonly {element}[] __teacher = new {element}[__SequenceInputLength]; // training: the teacher-forced input sequence");
+            if (!plan.TokenInput) w.Member("private readonly float[] __teacherGradients = new float[__SequenceInputLength]; // training: its gradient");
         }
         w.Line();
         w.Line("/// <summary>Creates the model with parameters initialized like PyTorch's defaults from <see cref=\"DefaultSeed\"/>.</summary>");
-        w.Line($"public {Parsing.Identifiers.Escape(spec.ClassName)}() : this(DefaultSeed) {{ }}");
+        w.Member($"public {Parsing.Identifiers.Escape(spec.ClassName)}() : this(DefaultSeed) {{ }}");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Creates the model with parameters initialized like PyTorch's defaults from <paramref name=\"seed\"/>:");
         w.Line("/// recurrent tensors U(-1/√H, 1/√H), Dense weight and bias U(-1/√in, 1/√in), Embedding N(0, 1).");
         w.Line("/// The same seed gives the same numbers on every machine.");
         w.Line("/// </summary>");
-        w.OpenBlock($"public {Parsing.Identifiers.Escape(spec.ClassName)}(int seed)");
+        w.OpenMember($"public {Parsing.Identifiers.Escape(spec.ClassName)}(int seed)");
         w.Line($"var rng = new {Names.Random}(seed);");
-        if (plan.HasDropout) w.Line($"_dropoutRandom = new {Names.Random}(unchecked(seed * 31 + 17)); // dropout masks in training");
-        w.Line($"{Names.Span} p = _parameters;");
+        if (plan.HasDropout) w.Line($"__dropoutRandom = new {Names.Random}(unchecked(seed * 31 + 17)); // dropout masks in training");
+        w.Line($"{Names.Span} p = __parameters;");
         foreach (var t in plan.Tensors)
         {
             if (t.Init == InitKind.Normal)
-                w.Line($"{Names.Init}.Normal(p.Slice(P.{t.Id}, P.{t.Id}_len), rng); // {t.Name} ~ N(0, 1)");
+                w.Line($"{Names.Init}.Normal(p.Slice(__P.{t.Id}, __P.{t.Id}_len), rng); // {t.Name} ~ N(0, 1)");
             else
-                w.Line($"{Names.Init}.Uniform(p.Slice(P.{t.Id}, P.{t.Id}_len), (float)(1.0 / global::System.Math.Sqrt({t.FanForBound})), rng); // {t.Name} ~ U(±1/√{t.FanForBound})");
+                w.Line($"{Names.Init}.Uniform(p.Slice(__P.{t.Id}, __P.{t.Id}_len), (float)(1.0 / global::System.Math.Sqrt({t.FanForBound})), rng); // {t.Name} ~ U(±1/√{t.FanForBound})");
         }
         w.CloseBlock();
         w.Line();
@@ -235,55 +245,56 @@ internal static class ModelEmitter
     private static void WriteTensorAccess(SourceWriter w, ModelPlan plan)
     {
         w.Line("/// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref=\"ParameterNames\"/>). Writes are seen by the next call.</summary>");
-        w.Line($"public {Names.Span} Parameters => _parameters;");
+        w.Member($"public {Names.Span} Parameters => __parameters;");
         w.Line();
         w.Line("/// <summary>Gradients, parallel to <see cref=\"Parameters\"/>.</summary>");
-        w.Line($"public {Names.Span} Gradients => _gradients;");
+        w.Member($"public {Names.Span} Gradients => __gradients;");
         w.Line();
         w.Line("/// <summary>The parameter tensors' PyTorch state_dict keys, in buffer order.</summary>");
-        w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => s_parameterNames;");
+        w.Member("public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => __parameterNames;");
         w.Line();
         w.Line("// Read-only: a caller cannot change the names the weight I/O relies on.");
-        w.Line("private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_parameterNames = global::System.Array.AsReadOnly(new string[]");
+        w.Member("private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> __parameterNames =");
+        w.Line("    global::System.Array.AsReadOnly(new string[]");
         w.Line("{");
         w.Indent();
         foreach (var t in plan.Tensors) w.Line($"\"{t.Name}\",");
         w.Unindent();
         w.Line("});");
         w.Line();
-        w.Line($"private static readonly {Names.TensorLayout}[] s_layout = new {Names.TensorLayout}[]");
+        w.Member($"private static readonly {Names.TensorLayout}[] __layout = new {Names.TensorLayout}[]");
         w.Line("{");
         w.Indent();
         foreach (var t in plan.Tensors)
         {
-            w.Line($"new {Names.TensorLayout}(\"{t.Name}\", new int[] {{ {string.Join(", ", t.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture)))} }}, P.{t.Id}),");
+            w.Line($"new {Names.TensorLayout}(\"{t.Name}\", new int[] {{ {string.Join(", ", t.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture)))} }}, __P.{t.Id}),");
         }
         w.Unindent();
         w.Line("};");
         w.Line();
         w.Line("/// <summary>One parameter tensor by its PyTorch state_dict key (row-major, PyTorch's shape).</summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">No tensor has that name; the message lists the valid names.</exception>");
-        w.Line($"public {Names.Span} Parameter(string name) => Slice(_parameters, name);");
+        w.Member($"public {Names.Span} Parameter(string name) => __Tensor(__parameters, name);");
         w.Line();
         w.Line("/// <summary>The gradient of one parameter tensor, by its PyTorch state_dict key.</summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">No tensor has that name; the message lists the valid names.</exception>");
-        w.Line($"public {Names.Span} Gradient(string name) => Slice(_gradients, name);");
+        w.Member($"public {Names.Span} Gradient(string name) => __Tensor(__gradients, name);");
         w.Line();
         w.Line("/// <summary>The shape of one parameter tensor, by its PyTorch state_dict key.</summary>");
-        w.Line("public static int[] ParameterShape(string name) => (int[])s_layout[TensorIndex(name)].Shape.Clone();");
+        w.Member("public static int[] ParameterShape(string name) => (int[])__layout[__TensorIndex(name)].Shape.Clone();");
         w.Line();
-        w.OpenBlock($"private static {Names.Span} Slice(float[] buffer, string name)");
-        w.Line("var tensor = s_layout[TensorIndex(name)];");
+        w.OpenMember($"private static {Names.Span} __Tensor(float[] buffer, string name)");
+        w.Line("var tensor = __layout[__TensorIndex(name)];");
         w.Line($"return new {Names.Span}(buffer, tensor.Offset, tensor.Length);");
         w.CloseBlock();
         w.Line();
-        w.OpenBlock("private static int TensorIndex(string name)");
+        w.OpenMember("private static int __TensorIndex(string name)");
         w.OpenBlock("switch (name)");
         for (int i = 0; i < plan.Tensors.Count; i++)
         {
             w.Line($"case \"{plan.Tensors[i].Name}\": return {i};");
         }
-        w.Line($"default: throw new {Names.ArgumentException}(\"Unknown parameter '\" + name + \"'. Valid names: {string.Join(", ", plan.Tensors.Select(t => t.Name))}.\", nameof(name));");
+        w.Line($"default: throw new {Names.ArgumentException}(\"Unknown parameter '\" + name + \"'. Valid names: \" + string.Join(\", \", __parameterNames) + \".\", \"name\");");
         w.CloseBlock();
         w.CloseBlock();
         w.Line();
@@ -295,13 +306,13 @@ internal static class ModelEmitter
         {
             // Every sequence starts from the encoder; there is no state to carry across calls.
             w.Line("/// <summary>Always false: an encoder–decoder model starts every sequence from its encoder (setting true throws <see cref=\"global::System.NotSupportedException\"/>).</summary>");
-            w.OpenBlock("public bool CarryState");
+            w.OpenMember("public bool CarryState");
             w.Line("get => false;");
             w.Line("set { if (value) throw new global::System.NotSupportedException(\"An encoder–decoder model starts every sequence from its encoder: there is no state to carry between calls.\"); }");
             w.CloseBlock();
             w.Line();
             w.Line("/// <summary>Nothing to reset: every call starts from the encoder (kept for <see cref=\"global::RnnGen.IRnnModel\"/>).</summary>");
-            w.Line("public void ResetState() { }");
+            w.Member("public void ResetState() { }");
             w.Line();
             return;
         }
@@ -311,19 +322,19 @@ internal static class ModelEmitter
         w.Line("/// previous call instead of zeros, so a long stream can be processed (and trained, with truncated back-propagation");
         w.Line("/// through time: no gradient flows across calls) chunk by chunk. <see cref=\"ResetState\"/> zeroes the carried state.");
         w.Line("/// </summary>");
-        w.OpenBlock("public bool CarryState");
-        w.Line("get => _carryState;");
+        w.OpenMember("public bool CarryState");
+        w.Line("get => __carryState;");
         w.OpenBlock("set");
-        w.Line("_carryState = value;");
-        w.Line("if (!value) ClearCarriedState(); // without carrying, every call starts from zeros");
+        w.Line("__carryState = value;");
+        w.Line("if (!value) __ClearCarriedState(); // without carrying, every call starts from zeros");
         w.CloseBlock();
         w.CloseBlock();
         w.Line();
-        w.Line("private bool _carryState;");
+        w.Member("private bool __carryState;");
         w.Line();
         w.Line("/// <summary>Copies every recurrent layer's final state into its initial state, for the next call.</summary>");
-        w.OpenBlock("private void CarryFinalState()");
-        w.Line($"{Names.Span} a = _work;");
+        w.OpenMember("private void __CarryFinalState()");
+        w.Line($"{Names.Span} a = __work;");
         w.Line("const int T = Steps, B = BatchSize;");
         foreach (var layer in plan.Layers)
         {
@@ -336,9 +347,9 @@ internal static class ModelEmitter
                     string col = dir.Reverse ? $" + {H}" : "";
                     w.Line($"// {layer.Spec.Name}{dir.Suffix}: h{(dir.InitialC is null ? "" : " and c")} after its last step ({(dir.Reverse ? "t = 0" : "t = T-1")})");
                     w.Line("for (int b = 0; b < B; b++)");
-                    w.Line($"    a.Slice(A.{sub.Output.Id} + ({step} * B + b) * {DH}{col}, {H}).CopyTo(a.Slice(A.{dir.InitialH.Id} + b * {H}, {H}));");
+                    w.Line($"    a.Slice(__A.{sub.Output.Id} + ({step} * B + b) * {DH}{col}, {H}).CopyTo(a.Slice(__A.{dir.InitialH.Id} + b * {H}, {H}));");
                     if (dir.InitialC is not null)
-                        w.Line($"a.Slice(A.{dir.Cell!.Id} + {step} * B * {H}, B * {H}).CopyTo(a.Slice(A.{dir.InitialC.Id}, A.{dir.InitialC.Id}_len));");
+                        w.Line($"a.Slice(__A.{dir.Cell!.Id} + {step} * B * {H}, B * {H}).CopyTo(a.Slice(__A.{dir.InitialC.Id}, __A.{dir.InitialC.Id}_len));");
                 }
             }
         }
@@ -347,18 +358,18 @@ internal static class ModelEmitter
         w.Line(plan.SupportsStep
             ? "/// <summary>Zeroes the carried state (see <see cref=\"CarryState\"/>) and the streaming state of <see cref=\"Step\"/>: the next call starts a new sequence.</summary>"
             : "/// <summary>Zeroes the carried state (see <see cref=\"CarryState\"/>): the next call starts a new sequence.</summary>");
-        w.OpenBlock("public void ResetState()");
-        if (plan.SupportsStep) w.Line("global::System.Array.Clear(_state, 0, _state.Length);");
-        w.Line("ClearCarriedState();");
+        w.OpenMember("public void ResetState()");
+        if (plan.SupportsStep) w.Line("global::System.Array.Clear(__state, 0, __state.Length);");
+        w.Line("__ClearCarriedState();");
         w.CloseBlock();
         w.Line();
-        w.OpenBlock("private void ClearCarriedState()");
+        w.OpenMember("private void __ClearCarriedState()");
         foreach (var layer in plan.Layers)
             foreach (var sub in layer.SubLayers)
                 foreach (var dir in sub.Directions)
                 {
-                    w.Line($"global::System.Array.Clear(_work, A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len);");
-                    if (dir.InitialC is not null) w.Line($"global::System.Array.Clear(_work, A.{dir.InitialC.Id}, A.{dir.InitialC.Id}_len);");
+                    w.Line($"global::System.Array.Clear(__work, __A.{dir.InitialH.Id}, __A.{dir.InitialH.Id}_len);");
+                    if (dir.InitialC is not null) w.Line($"global::System.Array.Clear(__work, __A.{dir.InitialC.Id}, __A.{dir.InitialC.Id}_len);");
                 }
         w.CloseBlock();
         w.Line();
@@ -371,21 +382,21 @@ internal static class ModelEmitter
         w.Line("/// The file is validated completely before anything is copied: on any error the parameters are unchanged.");
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::RnnGen.IO.SafetensorsFormatException\">A tensor is missing, extra, of the wrong dtype or shape, or the file is malformed.</exception>");
-        w.Line($"public void LoadSafetensors(string path) => {Names.Safetensors}.Load(path, s_layout, _parameters);");
+        w.Member($"public void LoadSafetensors(string path) => {Names.Safetensors}.Load(path, __layout, __parameters);");
         w.Line();
         w.Line("/// <summary>Loads every parameter from a safetensors stream; see <see cref=\"LoadSafetensors(string)\"/>.</summary>");
-        w.Line($"public void LoadSafetensors(global::System.IO.Stream stream) => {Names.Safetensors}.Load(stream, s_layout, _parameters);");
+        w.Member($"public void LoadSafetensors(global::System.IO.Stream stream) => {Names.Safetensors}.Load(stream, __layout, __parameters);");
         w.Line();
         w.Line("/// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved over <paramref name=\"path\"/>.</summary>");
-        w.Line($"public void SaveSafetensors(string path) => {Names.Safetensors}.Save(path, s_layout, _parameters);");
+        w.Member($"public void SaveSafetensors(string path) => {Names.Safetensors}.Save(path, __layout, __parameters);");
         w.Line();
         w.Line("/// <summary>Writes every parameter to <paramref name=\"stream\"/> in the safetensors format.</summary>");
-        w.Line($"public void SaveSafetensors(global::System.IO.Stream stream) => {Names.Safetensors}.Save(stream, s_layout, _parameters);");
+        w.Member($"public void SaveSafetensors(global::System.IO.Stream stream) => {Names.Safetensors}.Save(stream, __layout, __parameters);");
         w.Line();
-        w.Line("global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => s_parameterNames;");
-        w.Line("int global::RnnGen.IRnnModel.InputLength => InputLength;");
-        w.Line("int global::RnnGen.IRnnModel.OutputLength => OutputLength;");
+        w.Member("global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => __parameterNames;");
+        w.Member("int global::RnnGen.IRnnModel.InputLength => InputLength;");
+        w.Member("int global::RnnGen.IRnnModel.OutputLength => OutputLength;");
         string target = plan.ClassTargets ? "int" : "float";
-        w.Line($"int global::RnnGen.ITrainableRnnModel<{(plan.TokenInput ? "int" : "float")}, {target}>.TargetLength => TargetLength;");
+        w.Member($"int global::RnnGen.ITrainableRnnModel<{(plan.TokenInput ? "int" : "float")}, {target}>.TargetLength => TargetLength;");
     }
 }

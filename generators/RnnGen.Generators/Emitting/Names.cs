@@ -17,7 +17,20 @@ internal static class Names
     public const string Safetensors = "global::RnnGen.IO.Safetensors";
     public const string TensorLayout = "global::RnnGen.IO.TensorLayout";
     public const string ArgumentException = "global::System.ArgumentException";
-    public const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\", \"0.1.0\")]";
+    /// <summary>The attribute on every generated member and nested type: the generator's name and version.</summary>
+    public static readonly string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen.Generators\", \"" + GeneratorVersion + "\")]";
+
+    /// <summary>The generator's version (major.minor.patch of its assembly: the package version).</summary>
+    public static string GeneratorVersion
+    {
+        get
+        {
+            var v = typeof(Names).Assembly.GetName().Version ?? new System.Version(0, 0, 0);
+            return v.Major.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." +
+                   v.Minor.ToString(System.Globalization.CultureInfo.InvariantCulture) + "." +
+                   System.Math.Max(0, v.Build).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 
     /// <summary><c>" + n"</c>, or nothing for 0: a constant offset added to a region's start.</summary>
     public static string Plus(int n) => n == 0 ? "" : " + " + n.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -27,38 +27,38 @@ internal static class RecurrentLayerEmitter
                 string label = $"{spec.Name}{dir.Suffix}";
                 w.OpenBlock($"// {label}{(dir.Reverse ? ": backward direction, t = T-1 … 0" : "")}");
                 w.Line($"// {cell.ProjectionName}[t] = W_ih x[t] + b_ih{(layer.FoldsHiddenBias ? " + b_hh" : "")} for all t at once   [{GH} x {inW}]·[{inW}] -> [{GH}], {layer.Steps}·{plan.B} rows");
-                w.Line($"var gates = a.Slice(A.{dir.Gates.Id}, A.{dir.Gates.Id}_len);");
-                w.Line($"var wih = p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len);");
-                w.Line($"var whh = p.Slice(P.{dir.Whh.Id}, P.{dir.Whh.Id}_len);");
-                w.Line($"var bih = p.Slice(P.{dir.Bih.Id}, P.{dir.Bih.Id}_len);");
-                w.Line($"var bhh = p.Slice(P.{dir.Bhh.Id}, P.{dir.Bhh.Id}_len);");
+                w.Line($"var gates = a.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len);");
+                w.Line($"var wih = p.Slice(__P.{dir.Wih.Id}, __P.{dir.Wih.Id}_len);");
+                w.Line($"var whh = p.Slice(__P.{dir.Whh.Id}, __P.{dir.Whh.Id}_len);");
+                w.Line($"var bih = p.Slice(__P.{dir.Bih.Id}, __P.{dir.Bih.Id}_len);");
+                w.Line($"var bhh = p.Slice(__P.{dir.Bhh.Id}, __P.{dir.Bhh.Id}_len);");
                 w.Line(layer.FoldsHiddenBias
                     ? $"{Names.Blas}.SetRows(gates, {GH}, T * B, bih, bhh);"
                     : $"{Names.Blas}.SetRows(gates, {GH}, T * B, bih);");
-                w.Line($"{Names.Blas}.MatMulTransposedAdd(a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, wih, gates, {GH}, T * B, {GH}, {inW});");
-                w.Line($"var hs = a.Slice(A.{o.Id}, A.{o.Id}_len); // [T, B, {DH}]");
-                w.Line($"{Names.ReadOnlySpan} h0 = a.Slice(A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len); // [B, {H}]");
+                w.Line($"{Names.Blas}.MatMulTransposedAdd(a.Slice(__A.{x.Id}, __A.{x.Id}_len), {inW}, wih, gates, {GH}, T * B, {GH}, {inW});");
+                w.Line($"var hs = a.Slice(__A.{o.Id}, __A.{o.Id}_len); // [T, B, {DH}]");
+                w.Line($"{Names.ReadOnlySpan} h0 = a.Slice(__A.{dir.InitialH.Id}, __A.{dir.InitialH.Id}_len); // [B, {H}]");
                 if (dir.Cell is not null)
                 {
-                    w.Line($"var cs = a.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len); // [T, B, {H}]");
-                    w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(A.{dir.InitialC!.Id}, A.{dir.InitialC.Id}_len); // [B, {H}]");
+                    w.Line($"var cs = a.Slice(__A.{dir.Cell.Id}, __A.{dir.Cell.Id}_len); // [T, B, {H}]");
+                    w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(__A.{dir.InitialC!.Id}, __A.{dir.InitialC.Id}_len); // [B, {H}]");
                 }
                 var buffers = new Dictionary<string, string>();
                 foreach (var buffer in cell.Buffers(spec, layer.Steps, plan.B))
                 {
                     var region = dir.Scratch[buffer.Name];
-                    w.Line($"var {buffer.Name}s = a.Slice(A.{region.Id}, A.{region.Id}_len); // [T, B, {buffer.Width}]");
+                    w.Line($"var {buffer.Name}s = a.Slice(__A.{region.Id}, __A.{region.Id}_len); // [T, B, {buffer.Width}]");
                     buffers.Add(buffer.Name, $"{buffer.Name}s.Slice(t * B * {buffer.Width}, B * {buffer.Width})");
                 }
                 w.OpenBlock("for (int s = 0; s < T; s++)");
-                w.Line(dir.Reverse ? "int t = T - 1 - s, tp = t + 1; // tp: the step before, in this direction" : "int t = s, tp = t - 1; // tp: the step before");
+                w.Line(dir.Reverse ? "int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction" : "int t = s, t_prev = t - 1; // t_prev: the step before");
                 w.Line($"var g = gates.Slice(t * B * {GH}, B * {GH});");
                 // h[t-1] rows for all batch rows: stride DH in the output sequence, or the initial state (stride H).
-                w.Line($"{Names.ReadOnlySpan} hp = s == 0 ? h0 : hs.Slice(tp * B * {DH}{Names.Plus(dir.OutputColumn)}, (B - 1) * {DH} + {H}); // h[t-1], [B, {H}]");
-                w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH}; // row stride of hp" : $"const int ldh = {H}; // row stride of hp");
+                w.Line($"{Names.ReadOnlySpan} h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * {DH}{Names.Plus(dir.OutputColumn)}, (B - 1) * {DH} + {H}); // h[t-1], [B, {H}]");
+                w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH}; // row stride of h_prev" : $"const int ldh = {H}; // row stride of h_prev");
                 cell.WriteStepForward(w, spec, new RecurrenceSpans(
                     Buffers: buffers,
-                    CellPrevious: $"s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((tp * B + b) * {H}, {H})",
+                    CellPrevious: $"s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((t_prev * B + b) * {H}, {H})",
                     CellOut: $"cs.Slice((t * B + b) * {H}, {H})",
                     HiddenOut: $"hs.Slice((t * B + b) * {DH}{Names.Plus(dir.OutputColumn)}, {H})"));
                 w.CloseBlock();
@@ -69,9 +69,9 @@ internal static class RecurrentLayerEmitter
                 string p = spec.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
                 w.Line($"// Dropout between stacked layers (training only): drop = out ⊙ mask, mask ∈ {{0, 1/(1-p)}}, p = {p}");
                 w.Line("if (dropout)");
-                w.Line($"    {Names.Elementwise}.Dropout(a.Slice(A.{o.Id}, A.{o.Id}_len), a.Slice(A.{sub.DropoutMask!.Id}, A.{sub.DropoutMask.Id}_len), a.Slice(A.{sub.Dropped.Id}, A.{sub.Dropped.Id}_len), {p}f, _dropoutRandom);");
+                w.Line($"    {Names.Elementwise}.Dropout(a.Slice(__A.{o.Id}, __A.{o.Id}_len), a.Slice(__A.{sub.DropoutMask!.Id}, __A.{sub.DropoutMask.Id}_len), a.Slice(__A.{sub.Dropped.Id}, __A.{sub.Dropped.Id}_len), {p}f, __dropoutRandom);");
                 w.Line("else");
-                w.Line($"    a.Slice(A.{o.Id}, A.{o.Id}_len).CopyTo(a.Slice(A.{sub.Dropped.Id}, A.{sub.Dropped.Id}_len));");
+                w.Line($"    a.Slice(__A.{o.Id}, __A.{o.Id}_len).CopyTo(a.Slice(__A.{sub.Dropped.Id}, __A.{sub.Dropped.Id}_len));");
             }
         }
         if (layer.Collapses)
@@ -81,8 +81,8 @@ internal static class RecurrentLayerEmitter
                 ? "// Final state: concat(forward h after step T-1, backward h after step 0)"
                 : "// Final state: h after step T-1");
             w.OpenBlock("for (int b = 0; b < B; b++)");
-            w.Line($"a.Slice(A.{top.Id} + ((T - 1) * B + b) * {DH}, {H}).CopyTo(a.Slice(A.{layer.Output.Id} + b * {DH}, {H}));");
-            if (D == 2) w.Line($"a.Slice(A.{top.Id} + b * {DH} + {H}, {H}).CopyTo(a.Slice(A.{layer.Output.Id} + b * {DH} + {H}, {H}));");
+            w.Line($"a.Slice(__A.{top.Id} + ((T - 1) * B + b) * {DH}, {H}).CopyTo(a.Slice(__A.{layer.Output.Id} + b * {DH}, {H}));");
+            if (D == 2) w.Line($"a.Slice(__A.{top.Id} + b * {DH} + {H}, {H}).CopyTo(a.Slice(__A.{layer.Output.Id} + b * {DH} + {H}, {H}));");
             w.CloseBlock();
         }
     }
@@ -98,10 +98,10 @@ internal static class RecurrentLayerEmitter
                 ? "// forward: final = concat(h_fwd[T-1], h_bwd[0])   =>   route dfinal back to those steps"
                 : "// forward: final = h[T-1]   =>   dh[T-1] += dfinal");
             w.OpenBlock("for (int b = 0; b < B; b++)");
-            w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{layer.Output.Id} + b * {DH}, {H}), d.Slice(A.{top.Id} + ((T - 1) * B + b) * {DH}, {H}));");
+            w.Line($"{Names.Elementwise}.Accumulate(d.Slice(__A.{layer.Output.Id} + b * {DH}, {H}), d.Slice(__A.{top.Id} + ((T - 1) * B + b) * {DH}, {H}));");
             if (D == 2)
             {
-                w.Line($"{Names.Elementwise}.Accumulate(d.Slice(A.{layer.Output.Id} + b * {DH} + {H}, {H}), d.Slice(A.{top.Id} + b * {DH} + {H}, {H}));");
+                w.Line($"{Names.Elementwise}.Accumulate(d.Slice(__A.{layer.Output.Id} + b * {DH} + {H}, {H}), d.Slice(__A.{top.Id} + b * {DH} + {H}, {H}));");
             }
             w.CloseBlock();
         }
@@ -114,39 +114,39 @@ internal static class RecurrentLayerEmitter
             if (sub.Dropped is not null)
             {
                 w.Line($"// forward: drop = out ⊙ mask   =>   dout += ddrop ⊙ mask");
-                w.Line($"{Names.Elementwise}.MultiplyAccumulate(d.Slice(A.{sub.Dropped.Id}, A.{sub.Dropped.Id}_len), a.Slice(A.{sub.DropoutMask!.Id}, A.{sub.DropoutMask.Id}_len), d.Slice(A.{o.Id}, A.{o.Id}_len));");
+                w.Line($"{Names.Elementwise}.MultiplyAccumulate(d.Slice(__A.{sub.Dropped.Id}, __A.{sub.Dropped.Id}_len), a.Slice(__A.{sub.DropoutMask!.Id}, __A.{sub.DropoutMask.Id}_len), d.Slice(__A.{o.Id}, __A.{o.Id}_len));");
             }
             foreach (var dir in sub.Directions)
             {
                 string label = $"{spec.Name}{dir.Suffix}";
                 string hOff = Names.Plus(dir.OutputColumn);
                 w.OpenBlock($"// {label} backward{(dir.Reverse ? " (the backward direction: its steps are undone t = 0 … T-1)" : ", t = T-1 … 0")}");
-                w.Line($"var gates = a.Slice(A.{dir.Gates.Id}, A.{dir.Gates.Id}_len);");
-                w.Line($"var dgates = d.Slice(A.{dir.Gates.Id}, A.{dir.Gates.Id}_len); // dL/d(pre-activations) per step");
-                w.Line($"var hs = a.Slice(A.{o.Id}, A.{o.Id}_len);");
-                w.Line($"var dhs = d.Slice(A.{o.Id}, A.{o.Id}_len); // dL/dh, complete for step t when t is reached");
-                w.Line($"var whh = p.Slice(P.{dir.Whh.Id}, P.{dir.Whh.Id}_len);");
-                w.Line($"{Names.ReadOnlySpan} h0 = a.Slice(A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len);");
-                w.Line($"var dh0 = d.Slice(A.{dir.InitialH.Id}, A.{dir.InitialH.Id}_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)");
+                w.Line($"var gates = a.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len);");
+                w.Line($"var dgates = d.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len); // dL/d(pre-activations) per step");
+                w.Line($"var hs = a.Slice(__A.{o.Id}, __A.{o.Id}_len);");
+                w.Line($"var dhs = d.Slice(__A.{o.Id}, __A.{o.Id}_len); // dL/dh, complete for step t when t is reached");
+                w.Line($"var whh = p.Slice(__P.{dir.Whh.Id}, __P.{dir.Whh.Id}_len);");
+                w.Line($"{Names.ReadOnlySpan} h0 = a.Slice(__A.{dir.InitialH.Id}, __A.{dir.InitialH.Id}_len);");
+                w.Line($"var dh0 = d.Slice(__A.{dir.InitialH.Id}, __A.{dir.InitialH.Id}_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)");
                 if (dir.Cell is not null)
                 {
-                    w.Line($"var cs = a.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len);");
-                    w.Line($"var dcs = d.Slice(A.{dir.Cell.Id}, A.{dir.Cell.Id}_len);");
-                    w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(A.{dir.InitialC!.Id}, A.{dir.InitialC.Id}_len);");
-                    w.Line($"var dc0 = d.Slice(A.{dir.InitialC.Id}, A.{dir.InitialC.Id}_len);");
+                    w.Line($"var cs = a.Slice(__A.{dir.Cell.Id}, __A.{dir.Cell.Id}_len);");
+                    w.Line($"var dcs = d.Slice(__A.{dir.Cell.Id}, __A.{dir.Cell.Id}_len);");
+                    w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(__A.{dir.InitialC!.Id}, __A.{dir.InitialC.Id}_len);");
+                    w.Line($"var dc0 = d.Slice(__A.{dir.InitialC.Id}, __A.{dir.InitialC.Id}_len);");
                 }
                 foreach (var buffer in cell.Buffers(spec, layer.Steps, 0))
                 {
                     var region = dir.Scratch[buffer.Name];
-                    w.Line($"var {buffer.Name}s = a.Slice(A.{region.Id}, A.{region.Id}_len);");
-                    w.Line($"var d{buffer.Name}s = d.Slice(A.{region.Id}, A.{region.Id}_len);");
+                    w.Line($"var {buffer.Name}s = a.Slice(__A.{region.Id}, __A.{region.Id}_len);");
+                    w.Line($"var d{buffer.Name}s = d.Slice(__A.{region.Id}, __A.{region.Id}_len);");
                 }
                 w.OpenBlock("for (int s = T - 1; s >= 0; s--)");
-                w.Line(dir.Reverse ? "int t = T - 1 - s, tp = t + 1;" : "int t = s, tp = t - 1;");
+                w.Line(dir.Reverse ? "int t = T - 1 - s, t_prev = t + 1;" : "int t = s, t_prev = t - 1;");
                 w.Line($"var dg = dgates.Slice(t * B * {GH}, B * {GH});");
                 w.Line($"// h[t-1] and its gradient rows: the output sequence (stride {DH}), or the initial state (stride {H}) before the first step");
-                w.Line($"{Names.ReadOnlySpan} hp = s == 0 ? h0 : hs.Slice(tp * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
-                w.Line($"var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
+                w.Line($"{Names.ReadOnlySpan} h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
+                w.Line($"var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
                 w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH};" : $"const int ldh = {H};");
                 w.OpenBlock("for (int b = 0; b < B; b++)");
                 w.Line("int row = t * B + b;");
@@ -157,10 +157,10 @@ internal static class RecurrentLayerEmitter
                 w.CloseBlock();
 
                 // Weight gradients, all steps at once.
-                string dW(TensorPlan t) => $"g.Slice(P.{t.Id}, P.{t.Id}_len)";
+                string dW(TensorPlan t) => $"g.Slice(__P.{t.Id}, __P.{t.Id}_len)";
                 string dHidden = cell.HiddenProductGradient;
                 w.Line($"// forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates");
-                w.Line($"{Names.Blas}.OuterProductAdd(dgates, {GH}, a.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, {dW(dir.Wih)}, T * B, {GH}, {inW});");
+                w.Line($"{Names.Blas}.OuterProductAdd(dgates, {GH}, a.Slice(__A.{x.Id}, __A.{x.Id}_len), {inW}, {dW(dir.Wih)}, T * B, {GH}, {inW});");
                 w.Line($"{Names.Blas}.SumRowsAdd(dgates, {GH}, T * B, {dW(dir.Bih)});");
                 w.Line($"{Names.Blas}.SumRowsAdd({dHidden}, {GH}, T * B, {dW(dir.Bhh)});");
                 // dW_hh pairs step t's hidden gradient with h[t-1]: one product over the T-1 steps whose predecessor is in
@@ -169,12 +169,12 @@ internal static class RecurrentLayerEmitter
                 string hRows = dir.Reverse ? $"hs.Slice(B * {DH} + {H}, (T - 1) * B * {DH} - {H})" : $"hs.Slice(0, (T - 1) * B * {DH})";
                 string firstRows = dir.Reverse ? $"{dHidden}.Slice((T - 1) * B * {GH}, B * {GH})" : $"{dHidden}.Slice(0, B * {GH})";
                 int m = cell.HiddenProductRows(spec);
-                string whhGrad = m == GH ? dW(dir.Whh) : $"g.Slice(P.{dir.Whh.Id}, {m * H})";
+                string whhGrad = m == GH ? dW(dir.Whh) : $"g.Slice(__P.{dir.Whh.Id}, {m * H})";
                 w.Line(cell.HiddenWeightGradientComment(spec));
                 if (layer.Steps > 1) w.Line($"{Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {whhGrad}, (T - 1) * B, {m}, {H});");
                 w.Line($"{Names.Blas}.OuterProductAdd({firstRows}, {GH}, h0, {H}, {whhGrad}, B, {m}, {H});");
                 cell.WriteOtherHiddenWeightGradients(w, spec, dir);
-                string dx = $"{Names.Blas}.MatMulAdd(dgates, {GH}, p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len), d.Slice(A.{x.Id}, A.{x.Id}_len), {inW}, T * B, {GH}, {inW});";
+                string dx = $"{Names.Blas}.MatMulAdd(dgates, {GH}, p.Slice(__P.{dir.Wih.Id}, __P.{dir.Wih.Id}_len), d.Slice(__A.{x.Id}, __A.{x.Id}_len), {inW}, T * B, {GH}, {inW});";
                 w.Line("// dx += dgates W_ih");
                 w.Line(sub.ReadsModelInput ? $"if (wantInputGradients) {dx}" : dx);
                 w.CloseBlock();
@@ -192,27 +192,27 @@ internal static class RecurrentLayerEmitter
             var dir = sub.Directions[0];
             int inW = sub.InWidth;
             w.OpenBlock($"// {spec.Name}{dir.Suffix}");
-            w.Line($"var h = st.Slice(S.{dir.StateH!.Id}, S.{dir.StateH.Id}_len); // [B, {H}], h[t-1] in, h[t] out");
-            w.Line($"var g = q.Slice(Q.{layer.StepGates!.Id}, Q.{layer.StepGates.Id}_len);");
-            w.Line($"var whh = p.Slice(P.{dir.Whh.Id}, P.{dir.Whh.Id}_len);");
-            w.Line($"var bhh = p.Slice(P.{dir.Bhh.Id}, P.{dir.Bhh.Id}_len);");
-            string bih = $"p.Slice(P.{dir.Bih.Id}, P.{dir.Bih.Id}_len)";
-            string wih = $"p.Slice(P.{dir.Wih.Id}, P.{dir.Wih.Id}_len)";
-            if (dir.StateC is not null) w.Line($"var c = st.Slice(S.{dir.StateC.Id}, S.{dir.StateC.Id}_len); // [B, {H}], c[t-1] in, c[t] out");
+            w.Line($"var h = st.Slice(__S.{dir.StateH!.Id}, __S.{dir.StateH.Id}_len); // [B, {H}], h[t-1] in, h[t] out");
+            w.Line($"var g = q.Slice(__Q.{layer.StepGates!.Id}, __Q.{layer.StepGates.Id}_len);");
+            w.Line($"var whh = p.Slice(__P.{dir.Whh.Id}, __P.{dir.Whh.Id}_len);");
+            w.Line($"var bhh = p.Slice(__P.{dir.Bhh.Id}, __P.{dir.Bhh.Id}_len);");
+            string bih = $"p.Slice(__P.{dir.Bih.Id}, __P.{dir.Bih.Id}_len)";
+            string wih = $"p.Slice(__P.{dir.Wih.Id}, __P.{dir.Wih.Id}_len)";
+            if (dir.StateC is not null) w.Line($"var c = st.Slice(__S.{dir.StateC.Id}, __S.{dir.StateC.Id}_len); // [B, {H}], c[t-1] in, c[t] out");
             w.Line(layer.FoldsHiddenBias ? "// gates = W_ih x + b_ih + b_hh" : "// gx = W_ih x + b_ih");
             w.Line(layer.FoldsHiddenBias ? $"{Names.Blas}.SetRows(g, {GH}, B, {bih}, bhh);" : $"{Names.Blas}.SetRows(g, {GH}, B, {bih});");
             w.Line($"{Names.Blas}.MatMulTransposedAdd({current}, {inW}, {wih}, g, {GH}, B, {GH}, {inW});");
-            w.Line($"{Names.ReadOnlySpan} hp = h; // h[t-1]; the cell overwrites it with h[t] element by element");
+            w.Line($"{Names.ReadOnlySpan} h_prev = h; // h[t-1]; the cell overwrites it with h[t] element by element");
             w.Line($"const int ldh = {H};");
             var buffers = new Dictionary<string, string>();
-            foreach (var entry in layer.StepScratch) buffers.Add(entry.Key, $"q.Slice(Q.{entry.Value.Id}, Q.{entry.Value.Id}_len)");
+            foreach (var entry in layer.StepScratch) buffers.Add(entry.Key, $"q.Slice(__Q.{entry.Value.Id}, __Q.{entry.Value.Id}_len)");
             cell.WriteStepForward(w, spec, new RecurrenceSpans(
                 Buffers: buffers,
                 CellPrevious: $"c.Slice(b * {H}, {H})",
                 CellOut: $"c.Slice(b * {H}, {H})",
                 HiddenOut: $"h.Slice(b * {H}, {H})"));
             w.CloseBlock();
-            current = $"st.Slice(S.{dir.StateH.Id}, S.{dir.StateH.Id}_len)";
+            current = $"st.Slice(__S.{dir.StateH.Id}, __S.{dir.StateH.Id}_len)";
         }
         return current;
     }

@@ -18,7 +18,7 @@ internal static class StepEmitter
         {
             // The decoder's step, for greedy decoding in Predict: x is the previous output [B, Y].
             w.Line("/// <summary>One decoder step for the whole batch: <paramref name=\"x\"/> [B, Y] (the previous output), <paramref name=\"y\"/> [B, Y]; carries the decoder's state.</summary>");
-            w.OpenBlock($"private void DecoderStep({Names.ReadOnlySpan} x, {Names.Span} y)");
+            w.OpenMember($"private void __DecoderStep({Names.ReadOnlySpan} x, {Names.Span} y)");
             WriteBody(w, plan, plan.DecoderStart);
             return;
         }
@@ -32,19 +32,19 @@ internal static class StepEmitter
         w.Line("/// Feeding a sequence step by step gives the same outputs as <c>Predict</c>. Allocates nothing.");
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        w.OpenBlock($"public void Step({inputType} x, {Names.Span} y)");
-        w.Line($"CheckLength(x.Length, BatchSize{(plan.TokenInput ? "" : " * InputSize")}, nameof(x));");
-        w.Line("CheckLength(y.Length, BatchSize * OutputSize, nameof(y));");
-        if (plan.TokenInput) w.Line("CheckTokens(x);");
+        w.OpenMember($"public void Step({inputType} x, {Names.Span} y)");
+        w.Line($"__CheckLength(x.Length, BatchSize{(plan.TokenInput ? "" : " * InputSize")}, \"x\");");
+        w.Line("__CheckLength(y.Length, BatchSize * OutputSize, \"y\");");
+        if (plan.TokenInput) w.Line("__CheckTokens(x);");
         WriteBody(w, plan, 0);
     }
 
     /// <summary>The step through the layers from <paramref name="first"/> on (whose input is <c>x</c>), closing the method.</summary>
     private static void WriteBody(SourceWriter w, ModelPlan plan, int first)
     {
-        w.Line($"{Names.ReadOnlySpan} p = _parameters;");
-        w.Line($"{Names.Span} st = _state;");
-        w.Line($"{Names.Span} q = _stepWork;");
+        w.Line($"{Names.ReadOnlySpan} p = __parameters;");
+        w.Line($"{Names.Span} st = __state;");
+        w.Line($"{Names.Span} q = __stepWork;");
         w.Line("const int B = BatchSize;");
         // Each layer's one-step output: an expression for a span and its row stride.
         var outputs = new string[plan.Layers.Count];

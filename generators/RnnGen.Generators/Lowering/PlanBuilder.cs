@@ -13,7 +13,7 @@ namespace RnnGen.Generators.Lowering;
 internal sealed class PlanBuilder
 {
     private readonly HashSet<string> _tensorIds = new();
-    private readonly HashSet<string> _regionIds = new();
+    private readonly HashSet<string> _workIds = new(), _stateIds = new(), _stepIds = new();
     private readonly HashSet<string> _layerIds = new();
     private int _parameters, _work, _state, _stepWork;
 
@@ -32,13 +32,13 @@ internal sealed class PlanBuilder
     }
 
     /// <summary>A region of the activation buffer (its gradient sits at the same offset of the gradient buffer).</summary>
-    public Region Work(string id, int length, string description) => Add(Plan.WorkRegions, id, ref _work, length, description);
+    public Region Work(string id, int length, string description) => Add(Plan.WorkRegions, _workIds, id, ref _work, length, description);
 
     /// <summary>A region of the streaming state, carried from one <c>Step</c> to the next.</summary>
-    public Region State(string id, int length, string description) => Add(Plan.StateRegions, id, ref _state, length, description);
+    public Region State(string id, int length, string description) => Add(Plan.StateRegions, _stateIds, id, ref _state, length, description);
 
     /// <summary>A region of the streaming scratch buffer, for one step's values.</summary>
-    public Region StepWork(string id, int length, string description) => Add(Plan.StepRegions, id, ref _stepWork, length, description);
+    public Region StepWork(string id, int length, string description) => Add(Plan.StepRegions, _stepIds, id, ref _stepWork, length, description);
 
     /// <summary>A unique C# identifier for a layer, from its name.</summary>
     public string LayerId(string name) => UniqueId(Sanitize(name), _layerIds);
@@ -53,9 +53,9 @@ internal sealed class PlanBuilder
         return Plan;
     }
 
-    private Region Add(List<Region> table, string id, ref int offset, int length, string description)
+    private static Region Add(List<Region> table, HashSet<string> ids, string id, ref int offset, int length, string description)
     {
-        var r = new Region(UniqueId(id, _regionIds), offset, length, description);
+        var r = new Region(UniqueId(id, ids), offset, length, description);
         table.Add(r);
         offset += length;
         return r;

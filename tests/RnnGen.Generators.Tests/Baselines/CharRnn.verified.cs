@@ -15,9 +15,15 @@
 //   fc.weight          [65, 128]    offset     99840  length      8320
 //   fc.bias            [65]         offset    108160  length        65
 //
+// Memory per instance: 1589580 bytes (1.52 MiB):
+//   parameters and their gradients 2 × 108225 floats, activations and their gradients 2 × 90056,
+//   streaming state 256, streaming scratch 577.
+// Offset tables: __P (parameters; gradients alike), __A (activations; their gradients alike),
+//   __S (streaming state), __Q (streaming scratch).
+//
 // Activations: 90056 floats; streaming state: 256; streaming scratch: 577.
 //   input                        offset         0  length      6500  [T, B, X] = [100, 1, 65] the input, time-major
-//   lstm_l0_h0                   offset      6500  length       128  [B, H] = [1, 128] h before the first step (zeros, or the carried state)
+// lstm_l0_h0 offset 6500 length 128 [B, H] = [1, 128] h before the first step (zeros, or the carried state)
 //   lstm_l0_c0                   offset      6628  length       128  [B, H] = [1, 128] c before the first step
 //   lstm_l0_gates                offset      6756  length     51200  [T, B, 4H] = [100, 1, 512] gates i, f, g, o
 //   lstm_l0_c                    offset     57956  length     12800  [T, B, H] = [100, 1, 128] cell state c
@@ -31,24 +37,33 @@ namespace Demo
     partial class CharRnn : global::RnnGen.ITrainableRnnModel<float, int>, global::RnnGen.IStreamingRnnModel<float>
     {
         /// <summary>Features per input step X.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int InputSize = 65;
         /// <summary>Sequence length T.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int Steps = 100;
         /// <summary>Features per output row Y.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputSize = 65;
         /// <summary>The batch size B the code is specialized for.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int BatchSize = 1;
         /// <summary>Number of floats in <see cref="Parameters"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int ParameterCount = 108225;
         /// <summary>Length of <c>Predict</c>'s input: [B, T, X], batch-first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int InputLength = 6500;
         /// <summary>Length of <c>Predict</c>'s output: [B, T, Y], batch-first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputLength = 6500;
         /// <summary>The seed of the parameterless constructor.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int DefaultSeed = 42;
 
         /// <summary>Offsets and lengths of the parameter tensors in the flat parameter buffer.</summary>
-        private static class P
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __P
         {
             public const int lstm_weight_ih_l0 = 0, lstm_weight_ih_l0_len = 33280; // lstm.weight_ih_l0 [512, 65]
             public const int lstm_weight_hh_l0 = 33280, lstm_weight_hh_l0_len = 65536; // lstm.weight_hh_l0 [512, 128]
@@ -59,10 +74,12 @@ namespace Demo
         }
 
         /// <summary>Offsets and lengths of the regions of the activation buffer.</summary>
-        private static class A
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __A
         {
             public const int input = 0, input_len = 6500; // [T, B, X] = [100, 1, 65] the input, time-major
-            public const int lstm_l0_h0 = 6500, lstm_l0_h0_len = 128; // [B, H] = [1, 128] h before the first step (zeros, or the carried state)
+            // [B, H] = [1, 128] h before the first step (zeros, or the carried state)
+            public const int lstm_l0_h0 = 6500, lstm_l0_h0_len = 128;
             public const int lstm_l0_c0 = 6628, lstm_l0_c0_len = 128; // [B, H] = [1, 128] c before the first step
             public const int lstm_l0_gates = 6756, lstm_l0_gates_len = 51200; // [T, B, 4H] = [100, 1, 512] gates i, f, g, o
             public const int lstm_l0_c = 57956, lstm_l0_c_len = 12800; // [T, B, H] = [100, 1, 128] cell state c
@@ -71,25 +88,34 @@ namespace Demo
         }
 
         /// <summary>Offsets of the streaming state (S) and of the streaming scratch (Q).</summary>
-        private static class S
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __S
         {
             public const int lstm_l0_h = 0, lstm_l0_h_len = 128; // [B, H] = [1, 128] h
-            public const int lstm_l0_c_2 = 128, lstm_l0_c_2_len = 128; // [B, H] = [1, 128] c
+            public const int lstm_l0_c = 128, lstm_l0_c_len = 128; // [B, H] = [1, 128] c
         }
-        private static class Q
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __Q
         {
             public const int lstm_gates = 0, lstm_gates_len = 512; // [B, 4H] one step's gates
-            public const int fc_out_2 = 512, fc_out_2_len = 65; // [B, 65] one step's output
+            public const int fc_out = 512, fc_out_len = 65; // [B, 65] one step's output
         }
 
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _work = new float[90056];
-        private readonly float[] _dwork = new float[90056]; // gradients of the activations, same layout as _work
-        private readonly float[] _state = new float[256];
-        private readonly float[] _stepWork = new float[577];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __parameters = new float[ParameterCount];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __gradients = new float[ParameterCount];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __work = new float[90056];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __dwork = new float[90056]; // gradients of the activations, same layout as __work
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __state = new float[256];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __stepWork = new float[577];
 
         /// <summary>Creates the model with parameters initialized like PyTorch's defaults from <see cref="DefaultSeed"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public CharRnn() : this(DefaultSeed) { }
 
         /// <summary>
@@ -97,29 +123,48 @@ namespace Demo
         /// recurrent tensors U(-1/√H, 1/√H), Dense weight and bias U(-1/√in, 1/√in), Embedding N(0, 1).
         /// The same seed gives the same numbers on every machine.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public CharRnn(int seed)
         {
             var rng = new global::RnnGen.Initialization.RnnRandom(seed);
-            global::System.Span<float> p = _parameters;
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // lstm.weight_ih_l0 ~ U(±1/√128)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // lstm.weight_hh_l0 ~ U(±1/√128)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // lstm.bias_ih_l0 ~ U(±1/√128)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // lstm.bias_hh_l0 ~ U(±1/√128)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.fc_weight, P.fc_weight_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // fc.weight ~ U(±1/√128)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.fc_bias, P.fc_bias_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // fc.bias ~ U(±1/√128)
+            global::System.Span<float> p = __parameters;
+            // lstm.weight_ih_l0 ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.lstm_weight_ih_l0, __P.lstm_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
+            // lstm.weight_hh_l0 ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
+            // lstm.bias_ih_l0 ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.lstm_bias_ih_l0, __P.lstm_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
+            // lstm.bias_hh_l0 ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.lstm_bias_hh_l0, __P.lstm_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
+            // fc.weight ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.fc_weight, __P.fc_weight_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
+            // fc.bias ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.fc_bias, __P.fc_bias_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
         }
 
-        /// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref="ParameterNames"/>). Writes are seen by the next call.</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref="ParameterNames"/>). Writes are
+        /// seen by the next call.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Parameters => __parameters;
 
         /// <summary>Gradients, parallel to <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> Gradients => _gradients;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Gradients => __gradients;
 
         /// <summary>The parameter tensors' PyTorch state_dict keys, in buffer order.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => s_parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => __parameterNames;
 
         // Read-only: a caller cannot change the names the weight I/O relies on.
-        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_parameterNames = global::System.Array.AsReadOnly(new string[]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> __parameterNames =
+            global::System.Array.AsReadOnly(new string[]
         {
             "lstm.weight_ih_l0",
             "lstm.weight_hh_l0",
@@ -129,34 +174,40 @@ namespace Demo
             "fc.bias",
         });
 
-        private static readonly global::RnnGen.IO.TensorLayout[] s_layout = new global::RnnGen.IO.TensorLayout[]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static readonly global::RnnGen.IO.TensorLayout[] __layout = new global::RnnGen.IO.TensorLayout[]
         {
-            new global::RnnGen.IO.TensorLayout("lstm.weight_ih_l0", new int[] { 512, 65 }, P.lstm_weight_ih_l0),
-            new global::RnnGen.IO.TensorLayout("lstm.weight_hh_l0", new int[] { 512, 128 }, P.lstm_weight_hh_l0),
-            new global::RnnGen.IO.TensorLayout("lstm.bias_ih_l0", new int[] { 512 }, P.lstm_bias_ih_l0),
-            new global::RnnGen.IO.TensorLayout("lstm.bias_hh_l0", new int[] { 512 }, P.lstm_bias_hh_l0),
-            new global::RnnGen.IO.TensorLayout("fc.weight", new int[] { 65, 128 }, P.fc_weight),
-            new global::RnnGen.IO.TensorLayout("fc.bias", new int[] { 65 }, P.fc_bias),
+            new global::RnnGen.IO.TensorLayout("lstm.weight_ih_l0", new int[] { 512, 65 }, __P.lstm_weight_ih_l0),
+            new global::RnnGen.IO.TensorLayout("lstm.weight_hh_l0", new int[] { 512, 128 }, __P.lstm_weight_hh_l0),
+            new global::RnnGen.IO.TensorLayout("lstm.bias_ih_l0", new int[] { 512 }, __P.lstm_bias_ih_l0),
+            new global::RnnGen.IO.TensorLayout("lstm.bias_hh_l0", new int[] { 512 }, __P.lstm_bias_hh_l0),
+            new global::RnnGen.IO.TensorLayout("fc.weight", new int[] { 65, 128 }, __P.fc_weight),
+            new global::RnnGen.IO.TensorLayout("fc.bias", new int[] { 65 }, __P.fc_bias),
         };
 
         /// <summary>One parameter tensor by its PyTorch state_dict key (row-major, PyTorch's shape).</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name; the message lists the valid names.</exception>
-        public global::System.Span<float> Parameter(string name) => Slice(_parameters, name);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Parameter(string name) => __Tensor(__parameters, name);
 
         /// <summary>The gradient of one parameter tensor, by its PyTorch state_dict key.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name; the message lists the valid names.</exception>
-        public global::System.Span<float> Gradient(string name) => Slice(_gradients, name);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Gradient(string name) => __Tensor(__gradients, name);
 
         /// <summary>The shape of one parameter tensor, by its PyTorch state_dict key.</summary>
-        public static int[] ParameterShape(string name) => (int[])s_layout[TensorIndex(name)].Shape.Clone();
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public static int[] ParameterShape(string name) => (int[])__layout[__TensorIndex(name)].Shape.Clone();
 
-        private static global::System.Span<float> Slice(float[] buffer, string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static global::System.Span<float> __Tensor(float[] buffer, string name)
         {
-            var tensor = s_layout[TensorIndex(name)];
+            var tensor = __layout[__TensorIndex(name)];
             return new global::System.Span<float>(buffer, tensor.Offset, tensor.Length);
         }
 
-        private static int TensorIndex(string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static int __TensorIndex(string name)
         {
             switch (name)
             {
@@ -166,7 +217,8 @@ namespace Demo
                 case "lstm.bias_hh_l0": return 3;
                 case "fc.weight": return 4;
                 case "fc.bias": return 5;
-                default: throw new global::System.ArgumentException("Unknown parameter '" + name + "'. Valid names: lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0, fc.weight, fc.bias.", nameof(name));
+                default: throw new global::System.ArgumentException(
+                    "Unknown parameter '" + name + "'. Valid names: " + string.Join(", ", __parameterNames) + ".", "name");
             }
         }
 
@@ -175,76 +227,86 @@ namespace Demo
         /// Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(input, logits: false, dropout: false);
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(output.Length, OutputLength, "output");
+            __Forward(input, logits: false, dropout: false);
             // output[b, t, :] = y[t, b, :]
-            global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(_work, A.fc_out, A.fc_out_len);
+            global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(__work, __A.fc_out, __A.fc_out_len);
             for (int b = 0; b < BatchSize; b++)
                 for (int t = 0; t < Steps; t++)
                     y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));
-            if (CarryState) CarryFinalState();
+            if (CarryState) __CarryFinalState();
         }
 
-        private static void CheckLength(int actual, int expected, string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckLength(int actual, int expected, string name)
         {
-            if (actual != expected) throw new global::System.ArgumentException("Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
+            if (actual != expected) throw new global::System.ArgumentException(
+                "Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
         }
 
         /// <summary>The forward pass over all T steps; fills the activation buffer (the cache of the backward pass).</summary>
         /// <param name="input">The model's input.</param>
         /// <param name="logits">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
         /// <param name="dropout">Apply dropout (training).</param>
-        private void Forward(global::System.ReadOnlySpan<float> input, bool logits, bool dropout)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Forward(global::System.ReadOnlySpan<float> input, bool logits, bool dropout)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> a = _work;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> a = __work;
             const int T = Steps, B = BatchSize;
 
             // Stage the input time-major: x[t, b, :] = input[b, t, :]
             for (int b = 0; b < B; b++)
             {
                 for (int t = 0; t < T; t++)
-                    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(A.input + (t * B + b) * InputSize, InputSize));
+                    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(__A.input + (t * B + b) * InputSize, InputSize));
             }
 
             // ── Layer 0: Lstm(128) 'lstm' ──
             // lstm_l0
             {
                 // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [512 x 65]·[65] -> [512], 100·1 rows
-                var gates = a.Slice(A.lstm_l0_gates, A.lstm_l0_gates_len);
-                var wih = p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len);
-                var whh = p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len);
-                var bih = p.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len);
-                var bhh = p.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len);
+                var gates = a.Slice(__A.lstm_l0_gates, __A.lstm_l0_gates_len);
+                var wih = p.Slice(__P.lstm_weight_ih_l0, __P.lstm_weight_ih_l0_len);
+                var whh = p.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len);
+                var bih = p.Slice(__P.lstm_bias_ih_l0, __P.lstm_bias_ih_l0_len);
+                var bhh = p.Slice(__P.lstm_bias_hh_l0, __P.lstm_bias_hh_l0_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 512, T * B, bih, bhh);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.input, A.input_len), 65, wih, gates, 512, T * B, 512, 65);
-                var hs = a.Slice(A.lstm_l0_out, A.lstm_l0_out_len); // [T, B, 128]
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.lstm_l0_h0, A.lstm_l0_h0_len); // [B, 128]
-                var cs = a.Slice(A.lstm_l0_c, A.lstm_l0_c_len); // [T, B, 128]
-                global::System.ReadOnlySpan<float> c0 = a.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len); // [B, 128]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.input, __A.input_len), 65, wih, gates, 512, T * B, 512, 65);
+                var hs = a.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len); // [T, B, 128]
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.lstm_l0_h0, __A.lstm_l0_h0_len); // [B, 128]
+                var cs = a.Slice(__A.lstm_l0_c, __A.lstm_l0_c_len); // [T, B, 128]
+                global::System.ReadOnlySpan<float> c0 = a.Slice(__A.lstm_l0_c0, __A.lstm_l0_c0_len); // [B, 128]
                 for (int s = 0; s < T; s++)
                 {
-                    int t = s, tp = t - 1; // tp: the step before
+                    int t = s, t_prev = t - 1; // t_prev: the step before
                     var g = gates.Slice(t * B * 512, B * 512);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 128, (B - 1) * 128 + 128); // h[t-1], [B, 128]
-                    const int ldh = 128; // row stride of hp
+                    // h[t-1], [B, 128]
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128, (B - 1) * 128 + 128);
+                    const int ldh = 128; // row stride of h_prev
                     // gates += W_hh h[t-1]   [512 x 128]·[128] -> [512]
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 512, B, 512, 128);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 512, B, 512, 128);
                     // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                     for (int b = 0; b < B; b++)
-                        global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 512, 512), s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((tp * B + b) * 128, 128), cs.Slice((t * B + b) * 128, 128), hs.Slice((t * B + b) * 128, 128));
+                        global::RnnGen.Kernels.Cells.LstmForward(
+                            g.Slice(b * 512, 512),
+                            s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((t_prev * B + b) * 128, 128),
+                            cs.Slice((t * B + b) * 128, 128),
+                            hs.Slice((t * B + b) * 128, 128));
                 }
             }
 
             // ── Layer 1: Dense(65, Softmax) 'fc' ──
             // y = softmax(W x + b)   W: [65, 128], rows: every step of every sequence
             {
-                var y = a.Slice(A.fc_out, A.fc_out_len);
-                global::RnnGen.Kernels.Blas.SetRows(y, 65, T * B, p.Slice(P.fc_bias, P.fc_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.lstm_l0_out, A.lstm_l0_out_len), 128, p.Slice(P.fc_weight, P.fc_weight_len), y, 65, T * B, 65, 128);
+                var y = a.Slice(__A.fc_out, __A.fc_out_len);
+                global::RnnGen.Kernels.Blas.SetRows(y, 65, T * B, p.Slice(__P.fc_bias, __P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    a.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len), 128, p.Slice(__P.fc_weight, __P.fc_weight_len), y, 65, T * B, 65, 128);
                 // In training the loss applies the activation to the logits, fused with it.
                 if (!logits)
                 {
@@ -254,50 +316,66 @@ namespace Demo
         }
 
         /// <summary>Length of the targets of <c>ComputeGradients</c>: [B, T] class ids.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int TargetLength = 100;
 
         /// <summary>
-        /// Forward pass, loss and back-propagation through time over all 100 steps. The loss is softmax cross-entropy (PyTorch nn.CrossEntropyLoss on the logits),
+        /// Forward pass, loss and back-propagation through time over all 100 steps. The loss is softmax cross-entropy (PyTorch
+        /// nn.CrossEntropyLoss on the logits),
         /// the mean over every target (PyTorch's default reduction). Overwrites <see cref="Gradients"/>; returns the loss.
         /// <paramref name="targets"/>: [B, T] class ids, batch-first. Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was changed.</exception>
-        public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets) => ComputeGradients(input, targets, default);
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was
+        /// changed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> targets) => ComputeGradients(input, targets, global::System.Span<float>.Empty);
 
         /// <summary>
-        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int})"/>, and, when <paramref name="inputGradients"/> is not empty,
+        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int})"/>, and, when
+        /// <paramref name="inputGradients"/> is not empty,
         /// the gradient of the loss with respect to the input ([B, T, X] batch-first; token models have none: pass an empty span).
         /// </summary>
-        public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
             bool wantInputGradients = inputGradients.Length != 0;
-            if (wantInputGradients) CheckLength(inputGradients.Length, InputLength, nameof(inputGradients));
-            CheckClasses(targets);
-            Forward(input, logits: true, dropout: true);
-            global::System.Array.Clear(_dwork, 0, _dwork.Length);
-            global::System.Array.Clear(_gradients, 0, _gradients.Length);
-            float loss = Loss(targets);
-            Backward(input, wantInputGradients);
-            if (CarryState) CarryFinalState();
+            if (wantInputGradients) __CheckLength(inputGradients.Length, InputLength, "inputGradients");
+            __CheckClasses(targets);
+            __Forward(input, logits: true, dropout: true);
+            global::System.Array.Clear(__dwork, 0, __dwork.Length);
+            global::System.Array.Clear(__gradients, 0, __gradients.Length);
+            float loss = __Loss(targets);
+            __Backward(input, wantInputGradients);
+            if (CarryState) __CarryFinalState();
             if (wantInputGradients)
             {
                 // inputGradients[b, t, :] = dx[t, b, :]
                 for (int b = 0; b < BatchSize; b++)
                     for (int t = 0; t < Steps; t++)
-                        new global::System.ReadOnlySpan<float>(_dwork, A.input + (t * BatchSize + b) * InputSize, InputSize).CopyTo(inputGradients.Slice((b * Steps + t) * InputSize, InputSize));
+                        new global::System.ReadOnlySpan<float>(
+                            __dwork,
+                            __A.input + (t * BatchSize + b) * InputSize,
+                            InputSize).CopyTo(inputGradients.Slice((b * Steps + t) * InputSize, InputSize));
             }
             return loss;
         }
 
-        private static void CheckClasses(global::System.ReadOnlySpan<int> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckClasses(global::System.ReadOnlySpan<int> targets)
         {
             for (int i = 0; i < targets.Length; i++)
             {
                 if ((uint)targets[i] >= OutputSize)
-                    throw new global::System.ArgumentOutOfRangeException(nameof(targets), targets[i], "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "targets",
+                        targets[i],
+                        "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
             }
         }
 
@@ -305,14 +383,15 @@ namespace Demo
         /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
         /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
-            CheckClasses(targets);
-            Forward(input, logits: true, dropout: false);
-            float loss = Loss(targets);
-            if (CarryState) CarryFinalState();
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
+            __CheckClasses(targets);
+            __Forward(input, logits: true, dropout: false);
+            float loss = __Loss(targets);
+            if (CarryState) __CarryFinalState();
             return loss;
         }
 
@@ -320,8 +399,13 @@ namespace Demo
         /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
         /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
         /// </summary>
-        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer)
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state
+        /// are unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float TrainStep(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer)
         {
             if (!TryTrainStep(input, targets, optimizer, out float loss))
                 throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
@@ -334,93 +418,137 @@ namespace Demo
         /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
         /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
         /// </summary>
-        public bool TryTrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public bool TryTrainStep(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer,
+            out float loss)
         {
-            if (optimizer is null) throw new global::System.ArgumentNullException(nameof(optimizer));
+            if (optimizer is null) throw new global::System.ArgumentNullException("optimizer");
             loss = ComputeGradients(input, targets);
-            return float.IsFinite(loss) && optimizer.Step(_parameters, _gradients);
+            return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
         /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
-        private float Loss(global::System.ReadOnlySpan<int> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
             const float scale = 1f / TargetLength; // mean reduction
-            var y = new global::System.Span<float>(_work, A.fc_out, A.fc_out_len);
-            var dy = new global::System.Span<float>(_dwork, A.fc_out, A.fc_out_len);
+            var y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
+            var dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < Steps; t++)
             {
                 int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
                 // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
-                sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(y.Slice(row * 65, 65), targets[target], dy.Slice(row * 65, 65), scale);
+                sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(
+                    y.Slice(row * 65, 65), targets[target], dy.Slice(row * 65, 65), scale);
             }
             return (float)(sum / TargetLength);
         }
 
-        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into <see cref="Gradients"/>.</summary>
-        private void Backward(global::System.ReadOnlySpan<float> input, bool wantInputGradients)
+        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
+        /// <see cref="Gradients"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Backward(global::System.ReadOnlySpan<float> input, bool wantInputGradients)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> a = _work;
-            global::System.Span<float> d = _dwork;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> g = __gradients;
+            global::System.ReadOnlySpan<float> a = __work;
+            global::System.Span<float> d = __dwork;
             const int T = Steps, B = BatchSize;
 
             // ── Layer 1 backward: Dense(65, Softmax) 'fc' ──
             {
-                var y = a.Slice(A.fc_out, A.fc_out_len);
-                var dy = d.Slice(A.fc_out, A.fc_out_len);
+                var y = a.Slice(__A.fc_out, __A.fc_out_len);
+                var dy = d.Slice(__A.fc_out, __A.fc_out_len);
                 // dy already holds dL/d(logits): the loss differentiated the activation with it.
                 // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [65, 128]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dy, 65, a.Slice(A.lstm_l0_out, A.lstm_l0_out_len), 128, g.Slice(P.fc_weight, P.fc_weight_len), T * B, 65, 128);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 65, T * B, g.Slice(P.fc_bias, P.fc_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulAdd(dy, 65, p.Slice(P.fc_weight, P.fc_weight_len), d.Slice(A.lstm_l0_out, A.lstm_l0_out_len), 128, T * B, 65, 128);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dy, 65, a.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len), 128, g.Slice(__P.fc_weight, __P.fc_weight_len), T * B, 65, 128);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 65, T * B, g.Slice(__P.fc_bias, __P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dy, 65, p.Slice(__P.fc_weight, __P.fc_weight_len), d.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len), 128, T * B, 65, 128);
             }
 
             // ── Layer 0 backward: Lstm(128) 'lstm' ──
             // lstm_l0 backward, t = T-1 … 0
             {
-                var gates = a.Slice(A.lstm_l0_gates, A.lstm_l0_gates_len);
-                var dgates = d.Slice(A.lstm_l0_gates, A.lstm_l0_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(A.lstm_l0_out, A.lstm_l0_out_len);
-                var dhs = d.Slice(A.lstm_l0_out, A.lstm_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len);
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.lstm_l0_h0, A.lstm_l0_h0_len);
-                var dh0 = d.Slice(A.lstm_l0_h0, A.lstm_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var cs = a.Slice(A.lstm_l0_c, A.lstm_l0_c_len);
-                var dcs = d.Slice(A.lstm_l0_c, A.lstm_l0_c_len);
-                global::System.ReadOnlySpan<float> c0 = a.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len);
-                var dc0 = d.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len);
+                var gates = a.Slice(__A.lstm_l0_gates, __A.lstm_l0_gates_len);
+                var dgates = d.Slice(__A.lstm_l0_gates, __A.lstm_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len);
+                var dhs = d.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.lstm_l0_h0, __A.lstm_l0_h0_len);
+                var dh0 = d.Slice(__A.lstm_l0_h0, __A.lstm_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                var cs = a.Slice(__A.lstm_l0_c, __A.lstm_l0_c_len);
+                var dcs = d.Slice(__A.lstm_l0_c, __A.lstm_l0_c_len);
+                global::System.ReadOnlySpan<float> c0 = a.Slice(__A.lstm_l0_c0, __A.lstm_l0_c0_len);
+                var dc0 = d.Slice(__A.lstm_l0_c0, __A.lstm_l0_c0_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
-                    int t = s, tp = t - 1;
+                    int t = s, t_prev = t - 1;
                     var dg = dgates.Slice(t * B * 512, B * 512);
-                    // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 128) before the first step
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 128, (B - 1) * 128 + 128);
-                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 128, (B - 1) * 128 + 128);
+                    // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 128) before the first
+                    // step
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128, (B - 1) * 128 + 128);
+                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 128, (B - 1) * 128 + 128);
                     const int ldh = 128;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
                         var dh = dhs.Slice(row * 128, 128);
                         // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
-                        global::System.ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((tp * B + b) * 128, 128);
-                        var dcPrev = s == 0 ? dc0.Slice(b * 128, 128) : dcs.Slice((tp * B + b) * 128, 128);
-                        global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 512, 512), cPrev, cs.Slice(row * 128, 128), dh, dcs.Slice(row * 128, 128), dcPrev, dg.Slice(b * 512, 512));
+                        global::System.ReadOnlySpan<float> c_prev = s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((t_prev * B + b) * 128, 128);
+                        var dc_prev = s == 0 ? dc0.Slice(b * 128, 128) : dcs.Slice((t_prev * B + b) * 128, 128);
+                        global::RnnGen.Kernels.Cells.LstmBackward(
+                            gates.Slice(row * 512, 512),
+                            c_prev,
+                            cs.Slice(row * 128, 128),
+                            dh,
+                            dcs.Slice(row * 128, 128),
+                            dc_prev,
+                            dg.Slice(b * 512, 512));
                     }
                     // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 512, whh, dhp, ldh, B, 512, 128);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 512, whh, dh_prev, ldh, B, 512, 128);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 512, a.Slice(A.input, A.input_len), 65, g.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), T * B, 512, 65);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len));
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len));
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates,
+                    512,
+                    a.Slice(__A.input, __A.input_len),
+                    65,
+                    g.Slice(__P.lstm_weight_ih_l0, __P.lstm_weight_ih_l0_len),
+                    T * B,
+                    512,
+                    65);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(__P.lstm_bias_ih_l0, __P.lstm_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(__P.lstm_bias_hh_l0, __P.lstm_bias_hh_l0_len));
                 // dW_hh += dgates[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 512, (T - 1) * B * 512), 512, hs.Slice(0, (T - 1) * B * 128), 128, g.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len), (T - 1) * B, 512, 128);
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(0, B * 512), 512, h0, 128, g.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len), B, 512, 128);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates.Slice(B * 512, (T - 1) * B * 512),
+                    512,
+                    hs.Slice(0, (T - 1) * B * 128),
+                    128,
+                    g.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len),
+                    (T - 1) * B,
+                    512,
+                    128);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates.Slice(0, B * 512), 512, h0, 128, g.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len), B, 512, 128);
                 // dx += dgates W_ih
-                if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 512, p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), d.Slice(A.input, A.input_len), 65, T * B, 512, 65);
+                if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dgates,
+                    512,
+                    p.Slice(__P.lstm_weight_ih_l0, __P.lstm_weight_ih_l0_len),
+                    d.Slice(__A.input, __A.input_len),
+                    65,
+                    T * B,
+                    512,
+                    65);
             }
         }
 
@@ -430,44 +558,48 @@ namespace Demo
         /// Feeding a sequence step by step gives the same outputs as <c>Predict</c>. Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
-            CheckLength(x.Length, BatchSize * InputSize, nameof(x));
-            CheckLength(y.Length, BatchSize * OutputSize, nameof(y));
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> st = _state;
-            global::System.Span<float> q = _stepWork;
+            __CheckLength(x.Length, BatchSize * InputSize, "x");
+            __CheckLength(y.Length, BatchSize * OutputSize, "y");
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> st = __state;
+            global::System.Span<float> q = __stepWork;
             const int B = BatchSize;
 
             // ── Layer 0: Lstm(128) 'lstm' ──
             // lstm_l0
             {
-                var h = st.Slice(S.lstm_l0_h, S.lstm_l0_h_len); // [B, 128], h[t-1] in, h[t] out
-                var g = q.Slice(Q.lstm_gates, Q.lstm_gates_len);
-                var whh = p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len);
-                var bhh = p.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len);
-                var c = st.Slice(S.lstm_l0_c_2, S.lstm_l0_c_2_len); // [B, 128], c[t-1] in, c[t] out
+                var h = st.Slice(__S.lstm_l0_h, __S.lstm_l0_h_len); // [B, 128], h[t-1] in, h[t] out
+                var g = q.Slice(__Q.lstm_gates, __Q.lstm_gates_len);
+                var whh = p.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len);
+                var bhh = p.Slice(__P.lstm_bias_hh_l0, __P.lstm_bias_hh_l0_len);
+                var c = st.Slice(__S.lstm_l0_c, __S.lstm_l0_c_len); // [B, 128], c[t-1] in, c[t] out
                 // gates = W_ih x + b_ih + b_hh
-                global::RnnGen.Kernels.Blas.SetRows(g, 512, B, p.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len), bhh);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(x, 65, p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), g, 512, B, 512, 65);
-                global::System.ReadOnlySpan<float> hp = h; // h[t-1]; the cell overwrites it with h[t] element by element
+                global::RnnGen.Kernels.Blas.SetRows(g, 512, B, p.Slice(__P.lstm_bias_ih_l0, __P.lstm_bias_ih_l0_len), bhh);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    x, 65, p.Slice(__P.lstm_weight_ih_l0, __P.lstm_weight_ih_l0_len), g, 512, B, 512, 65);
+                global::System.ReadOnlySpan<float> h_prev = h; // h[t-1]; the cell overwrites it with h[t] element by element
                 const int ldh = 128;
                 // gates += W_hh h[t-1]   [512 x 128]·[128] -> [512]
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 512, B, 512, 128);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 512, B, 512, 128);
                 // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                 for (int b = 0; b < B; b++)
-                    global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 512, 512), c.Slice(b * 128, 128), c.Slice(b * 128, 128), h.Slice(b * 128, 128));
+                    global::RnnGen.Kernels.Cells.LstmForward(
+                        g.Slice(b * 512, 512), c.Slice(b * 128, 128), c.Slice(b * 128, 128), h.Slice(b * 128, 128));
             }
 
             // ── Layer 1: Dense(65, Softmax) 'fc' ──
             {
-                var o = q.Slice(Q.fc_out_2, Q.fc_out_2_len);
-                global::RnnGen.Kernels.Blas.SetRows(o, 65, B, p.Slice(P.fc_bias, P.fc_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(st.Slice(S.lstm_l0_h, S.lstm_l0_h_len), 128, p.Slice(P.fc_weight, P.fc_weight_len), o, 65, B, 65, 128);
+                var o = q.Slice(__Q.fc_out, __Q.fc_out_len);
+                global::RnnGen.Kernels.Blas.SetRows(o, 65, B, p.Slice(__P.fc_bias, __P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    st.Slice(__S.lstm_l0_h, __S.lstm_l0_h_len), 128, p.Slice(__P.fc_weight, __P.fc_weight_len), o, 65, B, 65, 128);
                 global::RnnGen.Kernels.Activations.Softmax(o, B, 65);
             }
 
-            q.Slice(Q.fc_out_2, Q.fc_out_2_len).CopyTo(y);
+            q.Slice(__Q.fc_out, __Q.fc_out_len).CopyTo(y);
         }
 
         /// <summary>
@@ -475,61 +607,77 @@ namespace Demo
         /// previous call instead of zeros, so a long stream can be processed (and trained, with truncated back-propagation
         /// through time: no gradient flows across calls) chunk by chunk. <see cref="ResetState"/> zeroes the carried state.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public bool CarryState
         {
-            get => _carryState;
+            get => __carryState;
             set
             {
-                _carryState = value;
-                if (!value) ClearCarriedState(); // without carrying, every call starts from zeros
+                __carryState = value;
+                if (!value) __ClearCarriedState(); // without carrying, every call starts from zeros
             }
         }
 
-        private bool _carryState;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private bool __carryState;
 
         /// <summary>Copies every recurrent layer's final state into its initial state, for the next call.</summary>
-        private void CarryFinalState()
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __CarryFinalState()
         {
-            global::System.Span<float> a = _work;
+            global::System.Span<float> a = __work;
             const int T = Steps, B = BatchSize;
             // lstm_l0: h and c after its last step (t = T-1)
             for (int b = 0; b < B; b++)
-                a.Slice(A.lstm_l0_out + ((T - 1) * B + b) * 128, 128).CopyTo(a.Slice(A.lstm_l0_h0 + b * 128, 128));
-            a.Slice(A.lstm_l0_c + (T - 1) * B * 128, B * 128).CopyTo(a.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len));
+                a.Slice(__A.lstm_l0_out + ((T - 1) * B + b) * 128, 128).CopyTo(a.Slice(__A.lstm_l0_h0 + b * 128, 128));
+            a.Slice(__A.lstm_l0_c + (T - 1) * B * 128, B * 128).CopyTo(a.Slice(__A.lstm_l0_c0, __A.lstm_l0_c0_len));
         }
 
-        /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call starts a new sequence.</summary>
+        /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call
+        /// starts a new sequence.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void ResetState()
         {
-            global::System.Array.Clear(_state, 0, _state.Length);
-            ClearCarriedState();
+            global::System.Array.Clear(__state, 0, __state.Length);
+            __ClearCarriedState();
         }
 
-        private void ClearCarriedState()
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __ClearCarriedState()
         {
-            global::System.Array.Clear(_work, A.lstm_l0_h0, A.lstm_l0_h0_len);
-            global::System.Array.Clear(_work, A.lstm_l0_c0, A.lstm_l0_c0_len);
+            global::System.Array.Clear(__work, __A.lstm_l0_h0, __A.lstm_l0_h0_len);
+            global::System.Array.Clear(__work, __A.lstm_l0_c0, __A.lstm_l0_c0_len);
         }
 
         /// <summary>
         /// Loads every parameter from a safetensors file (F32, PyTorch state_dict keys and shapes).
         /// The file is validated completely before anything is copied: on any error the parameters are unchanged.
         /// </summary>
-        /// <exception cref="global::RnnGen.IO.SafetensorsFormatException">A tensor is missing, extra, of the wrong dtype or shape, or the file is malformed.</exception>
-        public void LoadSafetensors(string path) => global::RnnGen.IO.Safetensors.Load(path, s_layout, _parameters);
+        /// <exception cref="global::RnnGen.IO.SafetensorsFormatException">A tensor is missing, extra, of the wrong dtype or shape, or the
+        /// file is malformed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void LoadSafetensors(string path) => global::RnnGen.IO.Safetensors.Load(path, __layout, __parameters);
 
         /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadSafetensors(string)"/>.</summary>
-        public void LoadSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Load(stream, s_layout, _parameters);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void LoadSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Load(stream, __layout, __parameters);
 
-        /// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved over <paramref name="path"/>.</summary>
-        public void SaveSafetensors(string path) => global::RnnGen.IO.Safetensors.Save(path, s_layout, _parameters);
+        /// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved
+        /// over <paramref name="path"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void SaveSafetensors(string path) => global::RnnGen.IO.Safetensors.Save(path, __layout, __parameters);
 
         /// <summary>Writes every parameter to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Save(stream, s_layout, _parameters);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void SaveSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Save(stream, __layout, __parameters);
 
-        global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => s_parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => __parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.IRnnModel.InputLength => InputLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.IRnnModel.OutputLength => OutputLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.ITrainableRnnModel<float, int>.TargetLength => TargetLength;
     }
 }

@@ -17,6 +17,12 @@
 //   fc.weight          [40, 64]     offset     21632  length      2560
 //   fc.bias            [40]         offset     24192  length        40
 //
+// Memory per instance: 424704 bytes (0.41 MiB):
+//   parameters and their gradients 2 × 24232 floats, activations and their gradients 2 × 28416,
+//   streaming state 256, streaming scratch 624.
+// Offset tables: __P (parameters; gradients alike), __A (activations; their gradients alike),
+//   __S (streaming state), __Q (streaming scratch).
+//
 // Activations: 28416 floats; streaming state: 256; streaming scratch: 624.
 //   emb_out                      offset         0  length      1024  [T, B, D] = [32, 2, 16] embedded tokens
 //   lstm_l0_h0                   offset      1024  length       128  [B, H] = [2, 64] h before the first step (zeros, or the carried state)
@@ -29,32 +35,44 @@
 
 namespace Demo
 {
-    /// <summary>RnnGen model: OneToMany, T = 32, B = 2, token ids → Embedding(40, 16) 'emb' → Lstm(64) 'lstm' → Dense(40, Softmax) 'fc', Y = 40.</summary>
+    /// <summary>RnnGen model: OneToMany, T = 32, B = 2, token ids → Embedding(40, 16) 'emb' → Lstm(64) 'lstm' → Dense(40, Softmax) 'fc', Y
+    /// = 40.</summary>
     partial class Composer : global::RnnGen.ITrainableRnnModel<int, int>, global::RnnGen.IStreamingRnnModel<int>
     {
         /// <summary>Features per input step: 1, a token id (see <see cref="VocabularySize"/>).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int InputSize = 1;
         /// <summary>Token ids run from 0 to VocabularySize − 1.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int VocabularySize = 40;
         /// <summary>Sequence length T.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int Steps = 32;
         /// <summary>Features per output row Y.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputSize = 40;
         /// <summary>The batch size B the code is specialized for.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int BatchSize = 2;
         /// <summary>Number of floats in <see cref="Parameters"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int ParameterCount = 24232;
         /// <summary>Length of <c>Predict</c>'s input: [B] token ids, the first token of each sequence.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int InputLength = 2;
         /// <summary>Length of the teacher-forced input sequence the forward pass reads in training: [B, T, X] (or [B, T] ids).</summary>
-        private const int SequenceInputLength = 64;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private const int __SequenceInputLength = 64;
         /// <summary>Length of <c>Predict</c>'s output: [B, T, Y], batch-first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputLength = 2560;
         /// <summary>The seed of the parameterless constructor.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int DefaultSeed = 42;
 
         /// <summary>Offsets and lengths of the parameter tensors in the flat parameter buffer.</summary>
-        private static class P
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __P
         {
             public const int emb_weight = 0, emb_weight_len = 640; // emb.weight [40, 16]
             public const int lstm_weight_ih_l0 = 640, lstm_weight_ih_l0_len = 4096; // lstm.weight_ih_l0 [256, 16]
@@ -66,10 +84,12 @@ namespace Demo
         }
 
         /// <summary>Offsets and lengths of the regions of the activation buffer.</summary>
-        private static class A
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __A
         {
             public const int emb_out = 0, emb_out_len = 1024; // [T, B, D] = [32, 2, 16] embedded tokens
-            public const int lstm_l0_h0 = 1024, lstm_l0_h0_len = 128; // [B, H] = [2, 64] h before the first step (zeros, or the carried state)
+            // [B, H] = [2, 64] h before the first step (zeros, or the carried state)
+            public const int lstm_l0_h0 = 1024, lstm_l0_h0_len = 128;
             public const int lstm_l0_c0 = 1152, lstm_l0_c0_len = 128; // [B, H] = [2, 64] c before the first step
             public const int lstm_l0_gates = 1280, lstm_l0_gates_len = 16384; // [T, B, 4H] = [32, 2, 256] gates i, f, g, o
             public const int lstm_l0_c = 17664, lstm_l0_c_len = 4096; // [T, B, H] = [32, 2, 64] cell state c
@@ -78,29 +98,41 @@ namespace Demo
         }
 
         /// <summary>Offsets of the streaming state (S) and of the streaming scratch (Q).</summary>
-        private static class S
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __S
         {
             public const int lstm_l0_h = 0, lstm_l0_h_len = 128; // [B, H] = [2, 64] h
-            public const int lstm_l0_c_2 = 128, lstm_l0_c_2_len = 128; // [B, H] = [2, 64] c
+            public const int lstm_l0_c = 128, lstm_l0_c_len = 128; // [B, H] = [2, 64] c
         }
-        private static class Q
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __Q
         {
-            public const int emb_out_2 = 0, emb_out_2_len = 32; // [B, D] embedded tokens of one step
+            public const int emb_out = 0, emb_out_len = 32; // [B, D] embedded tokens of one step
             public const int lstm_gates = 32, lstm_gates_len = 512; // [B, 4H] one step's gates
-            public const int fc_out_2 = 544, fc_out_2_len = 80; // [B, 40] one step's output
+            public const int fc_out = 544, fc_out_len = 80; // [B, 40] one step's output
         }
 
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _work = new float[28416];
-        private readonly float[] _dwork = new float[28416]; // gradients of the activations, same layout as _work
-        private readonly float[] _state = new float[256];
-        private readonly float[] _stepWork = new float[624];
-        private readonly int[] _feedback = new int[InputLength]; // Predict: the next step's input, [B]
-        private readonly float[] _generated = new float[BatchSize * OutputSize]; // Predict: one step's output, [B, Y]
-        private readonly int[] _teacher = new int[SequenceInputLength]; // training: the teacher-forced input sequence
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __parameters = new float[ParameterCount];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __gradients = new float[ParameterCount];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __work = new float[28416];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __dwork = new float[28416]; // gradients of the activations, same layout as __work
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __state = new float[256];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __stepWork = new float[624];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly int[] __feedback = new int[InputLength]; // Predict: the next step's input, [B]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __generated = new float[BatchSize * OutputSize]; // Predict: one step's output, [B, Y]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly int[] __teacher = new int[__SequenceInputLength]; // training: the teacher-forced input sequence
 
         /// <summary>Creates the model with parameters initialized like PyTorch's defaults from <see cref="DefaultSeed"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Composer() : this(DefaultSeed) { }
 
         /// <summary>
@@ -108,30 +140,49 @@ namespace Demo
         /// recurrent tensors U(-1/√H, 1/√H), Dense weight and bias U(-1/√in, 1/√in), Embedding N(0, 1).
         /// The same seed gives the same numbers on every machine.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Composer(int seed)
         {
             var rng = new global::RnnGen.Initialization.RnnRandom(seed);
-            global::System.Span<float> p = _parameters;
-            global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(P.emb_weight, P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // lstm.weight_ih_l0 ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // lstm.weight_hh_l0 ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // lstm.bias_ih_l0 ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // lstm.bias_hh_l0 ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.fc_weight, P.fc_weight_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // fc.weight ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.fc_bias, P.fc_bias_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // fc.bias ~ U(±1/√64)
+            global::System.Span<float> p = __parameters;
+            global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(__P.emb_weight, __P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
+            // lstm.weight_ih_l0 ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.lstm_weight_ih_l0, __P.lstm_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng);
+            // lstm.weight_hh_l0 ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng);
+            // lstm.bias_ih_l0 ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.lstm_bias_ih_l0, __P.lstm_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng);
+            // lstm.bias_hh_l0 ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.lstm_bias_hh_l0, __P.lstm_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng);
+            // fc.weight ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.fc_weight, __P.fc_weight_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng);
+            // fc.bias ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.fc_bias, __P.fc_bias_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng);
         }
 
-        /// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref="ParameterNames"/>). Writes are seen by the next call.</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref="ParameterNames"/>). Writes are
+        /// seen by the next call.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Parameters => __parameters;
 
         /// <summary>Gradients, parallel to <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> Gradients => _gradients;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Gradients => __gradients;
 
         /// <summary>The parameter tensors' PyTorch state_dict keys, in buffer order.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => s_parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => __parameterNames;
 
         // Read-only: a caller cannot change the names the weight I/O relies on.
-        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_parameterNames = global::System.Array.AsReadOnly(new string[]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> __parameterNames =
+            global::System.Array.AsReadOnly(new string[]
         {
             "emb.weight",
             "lstm.weight_ih_l0",
@@ -142,35 +193,41 @@ namespace Demo
             "fc.bias",
         });
 
-        private static readonly global::RnnGen.IO.TensorLayout[] s_layout = new global::RnnGen.IO.TensorLayout[]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static readonly global::RnnGen.IO.TensorLayout[] __layout = new global::RnnGen.IO.TensorLayout[]
         {
-            new global::RnnGen.IO.TensorLayout("emb.weight", new int[] { 40, 16 }, P.emb_weight),
-            new global::RnnGen.IO.TensorLayout("lstm.weight_ih_l0", new int[] { 256, 16 }, P.lstm_weight_ih_l0),
-            new global::RnnGen.IO.TensorLayout("lstm.weight_hh_l0", new int[] { 256, 64 }, P.lstm_weight_hh_l0),
-            new global::RnnGen.IO.TensorLayout("lstm.bias_ih_l0", new int[] { 256 }, P.lstm_bias_ih_l0),
-            new global::RnnGen.IO.TensorLayout("lstm.bias_hh_l0", new int[] { 256 }, P.lstm_bias_hh_l0),
-            new global::RnnGen.IO.TensorLayout("fc.weight", new int[] { 40, 64 }, P.fc_weight),
-            new global::RnnGen.IO.TensorLayout("fc.bias", new int[] { 40 }, P.fc_bias),
+            new global::RnnGen.IO.TensorLayout("emb.weight", new int[] { 40, 16 }, __P.emb_weight),
+            new global::RnnGen.IO.TensorLayout("lstm.weight_ih_l0", new int[] { 256, 16 }, __P.lstm_weight_ih_l0),
+            new global::RnnGen.IO.TensorLayout("lstm.weight_hh_l0", new int[] { 256, 64 }, __P.lstm_weight_hh_l0),
+            new global::RnnGen.IO.TensorLayout("lstm.bias_ih_l0", new int[] { 256 }, __P.lstm_bias_ih_l0),
+            new global::RnnGen.IO.TensorLayout("lstm.bias_hh_l0", new int[] { 256 }, __P.lstm_bias_hh_l0),
+            new global::RnnGen.IO.TensorLayout("fc.weight", new int[] { 40, 64 }, __P.fc_weight),
+            new global::RnnGen.IO.TensorLayout("fc.bias", new int[] { 40 }, __P.fc_bias),
         };
 
         /// <summary>One parameter tensor by its PyTorch state_dict key (row-major, PyTorch's shape).</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name; the message lists the valid names.</exception>
-        public global::System.Span<float> Parameter(string name) => Slice(_parameters, name);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Parameter(string name) => __Tensor(__parameters, name);
 
         /// <summary>The gradient of one parameter tensor, by its PyTorch state_dict key.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name; the message lists the valid names.</exception>
-        public global::System.Span<float> Gradient(string name) => Slice(_gradients, name);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Gradient(string name) => __Tensor(__gradients, name);
 
         /// <summary>The shape of one parameter tensor, by its PyTorch state_dict key.</summary>
-        public static int[] ParameterShape(string name) => (int[])s_layout[TensorIndex(name)].Shape.Clone();
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public static int[] ParameterShape(string name) => (int[])__layout[__TensorIndex(name)].Shape.Clone();
 
-        private static global::System.Span<float> Slice(float[] buffer, string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static global::System.Span<float> __Tensor(float[] buffer, string name)
         {
-            var tensor = s_layout[TensorIndex(name)];
+            var tensor = __layout[__TensorIndex(name)];
             return new global::System.Span<float>(buffer, tensor.Offset, tensor.Length);
         }
 
-        private static int TensorIndex(string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static int __TensorIndex(string name)
         {
             switch (name)
             {
@@ -181,53 +238,65 @@ namespace Demo
                 case "lstm.bias_hh_l0": return 4;
                 case "fc.weight": return 5;
                 case "fc.bias": return 6;
-                default: throw new global::System.ArgumentException("Unknown parameter '" + name + "'. Valid names: emb.weight, lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0, fc.weight, fc.bias.", nameof(name));
+                default: throw new global::System.ArgumentException(
+                    "Unknown parameter '" + name + "'. Valid names: " + string.Join(", ", __parameterNames) + ".", "name");
             }
         }
 
         /// <summary>
-        /// Generates 32 steps from one input per sequence: <paramref name="input"/> [B] token ids, <paramref name="output"/> [B, T, Y], batch-first.
+        /// Generates 32 steps from one input per sequence: <paramref name="input"/> [B] token ids, <paramref name="output"/> [B, T, Y],
+        /// batch-first.
         /// Each step's output is fed back as the next step's input (the most likely token: greedy decoding).
         /// Starts from a zero state and leaves the state of <see cref="Step"/> after the last step, so <c>Step</c> can continue
         /// the sequence (or sample instead of taking the most likely output). <see cref="CarryState"/> does not apply. Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id is negative or not below <see cref="VocabularySize"/>.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id is negative or not below
+        /// <see cref="VocabularySize"/>.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(output.Length, OutputLength, nameof(output));
-            CheckTokens(input);
-            global::System.Array.Clear(_state, 0, _state.Length);
-            input.CopyTo(_feedback);
-            global::System.Span<float> y = _generated;
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(output.Length, OutputLength, "output");
+            __CheckTokens(input);
+            global::System.Array.Clear(__state, 0, __state.Length);
+            input.CopyTo(__feedback);
+            global::System.ReadOnlySpan<int> x = __feedback; // the next input, written by __FeedBack
+            global::System.Span<float> y = __generated;
             for (int t = 0; t < Steps; t++)
             {
-                Step(_feedback, y);
+                Step(x, y);
                 for (int b = 0; b < BatchSize; b++)
                     y.Slice(b * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));
-                if (t + 1 < Steps) FeedBack(y, _feedback);
+                if (t + 1 < Steps) __FeedBack(y, __feedback);
             }
         }
 
         /// <summary>The next input from one step's output [B, Y].</summary>
-        private static void FeedBack(global::System.ReadOnlySpan<float> y, global::System.Span<int> x)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __FeedBack(global::System.ReadOnlySpan<float> y, global::System.Span<int> x)
         {
             for (int b = 0; b < BatchSize; b++)
                 x[b] = global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize));
         }
 
-        private static void CheckLength(int actual, int expected, string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckLength(int actual, int expected, string name)
         {
-            if (actual != expected) throw new global::System.ArgumentException("Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
+            if (actual != expected) throw new global::System.ArgumentException(
+                "Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
         }
 
-        private static void CheckTokens(global::System.ReadOnlySpan<int> tokens)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckTokens(global::System.ReadOnlySpan<int> tokens)
         {
             for (int i = 0; i < tokens.Length; i++)
             {
                 if ((uint)tokens[i] >= VocabularySize)
-                    throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[i], "Token id at index " + i + " is " + tokens[i] + "; ids must be in [0, " + VocabularySize + ").");
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "tokens",
+                        tokens[i],
+                        "Token id at index " + i + " is " + tokens[i] + "; ids must be in [0, " + VocabularySize + ").");
             }
         }
 
@@ -235,10 +304,11 @@ namespace Demo
         /// <param name="input">The model's input.</param>
         /// <param name="logits">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
         /// <param name="dropout">Apply dropout (training).</param>
-        private void Forward(global::System.ReadOnlySpan<int> input, bool logits, bool dropout)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Forward(global::System.ReadOnlySpan<int> input, bool logits, bool dropout)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> a = _work;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> a = __work;
             const int T = Steps, B = BatchSize;
 
             // ── Layer 0: Embedding(40, 16) 'emb' ──
@@ -246,44 +316,50 @@ namespace Demo
             for (int b = 0; b < B; b++)
             {
                 for (int t = 0; t < T; t++)
-                    p.Slice(P.emb_weight + input[b * T + t] * 16, 16).CopyTo(a.Slice(A.emb_out + (t * B + b) * 16, 16));
+                    p.Slice(__P.emb_weight + input[b * T + t] * 16, 16).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 16, 16));
             }
 
             // ── Layer 1: Lstm(64) 'lstm' ──
             // lstm_l0
             {
                 // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [256 x 16]·[16] -> [256], 32·2 rows
-                var gates = a.Slice(A.lstm_l0_gates, A.lstm_l0_gates_len);
-                var wih = p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len);
-                var whh = p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len);
-                var bih = p.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len);
-                var bhh = p.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len);
+                var gates = a.Slice(__A.lstm_l0_gates, __A.lstm_l0_gates_len);
+                var wih = p.Slice(__P.lstm_weight_ih_l0, __P.lstm_weight_ih_l0_len);
+                var whh = p.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len);
+                var bih = p.Slice(__P.lstm_bias_ih_l0, __P.lstm_bias_ih_l0_len);
+                var bhh = p.Slice(__P.lstm_bias_hh_l0, __P.lstm_bias_hh_l0_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 256, T * B, bih, bhh);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.emb_out, A.emb_out_len), 16, wih, gates, 256, T * B, 256, 16);
-                var hs = a.Slice(A.lstm_l0_out, A.lstm_l0_out_len); // [T, B, 64]
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.lstm_l0_h0, A.lstm_l0_h0_len); // [B, 64]
-                var cs = a.Slice(A.lstm_l0_c, A.lstm_l0_c_len); // [T, B, 64]
-                global::System.ReadOnlySpan<float> c0 = a.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len); // [B, 64]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.emb_out, __A.emb_out_len), 16, wih, gates, 256, T * B, 256, 16);
+                var hs = a.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len); // [T, B, 64]
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.lstm_l0_h0, __A.lstm_l0_h0_len); // [B, 64]
+                var cs = a.Slice(__A.lstm_l0_c, __A.lstm_l0_c_len); // [T, B, 64]
+                global::System.ReadOnlySpan<float> c0 = a.Slice(__A.lstm_l0_c0, __A.lstm_l0_c0_len); // [B, 64]
                 for (int s = 0; s < T; s++)
                 {
-                    int t = s, tp = t - 1; // tp: the step before
+                    int t = s, t_prev = t - 1; // t_prev: the step before
                     var g = gates.Slice(t * B * 256, B * 256);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 64, (B - 1) * 64 + 64); // h[t-1], [B, 64]
-                    const int ldh = 64; // row stride of hp
+                    // h[t-1], [B, 64]
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 64, (B - 1) * 64 + 64);
+                    const int ldh = 64; // row stride of h_prev
                     // gates += W_hh h[t-1]   [256 x 64]·[64] -> [256]
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 256, B, 256, 64);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 256, B, 256, 64);
                     // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                     for (int b = 0; b < B; b++)
-                        global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 256, 256), s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((tp * B + b) * 64, 64), cs.Slice((t * B + b) * 64, 64), hs.Slice((t * B + b) * 64, 64));
+                        global::RnnGen.Kernels.Cells.LstmForward(
+                            g.Slice(b * 256, 256),
+                            s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64),
+                            cs.Slice((t * B + b) * 64, 64),
+                            hs.Slice((t * B + b) * 64, 64));
                 }
             }
 
             // ── Layer 2: Dense(40, Softmax) 'fc' ──
             // y = softmax(W x + b)   W: [40, 64], rows: every step of every sequence
             {
-                var y = a.Slice(A.fc_out, A.fc_out_len);
-                global::RnnGen.Kernels.Blas.SetRows(y, 40, T * B, p.Slice(P.fc_bias, P.fc_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.lstm_l0_out, A.lstm_l0_out_len), 64, p.Slice(P.fc_weight, P.fc_weight_len), y, 40, T * B, 40, 64);
+                var y = a.Slice(__A.fc_out, __A.fc_out_len);
+                global::RnnGen.Kernels.Blas.SetRows(y, 40, T * B, p.Slice(__P.fc_bias, __P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    a.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len), 64, p.Slice(__P.fc_weight, __P.fc_weight_len), y, 40, T * B, 40, 64);
                 // In training the loss applies the activation to the logits, fused with it.
                 if (!logits)
                 {
@@ -293,49 +369,61 @@ namespace Demo
         }
 
         /// <summary>Length of the targets of <c>ComputeGradients</c>: [B, T] class ids.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int TargetLength = 64;
 
         /// <summary>
         /// Teacher-forced forward pass, loss and back-propagation through time over all 32 steps: step 0 reads
         /// <paramref name="input"/> [B] token ids, step t &gt; 0 the target of step t − 1 (as <c>Predict</c> would feed back its output).
-        /// The loss is softmax cross-entropy (PyTorch nn.CrossEntropyLoss on the logits), the mean over every target. Overwrites <see cref="Gradients"/>; returns the loss.
+        /// The loss is softmax cross-entropy (PyTorch nn.CrossEntropyLoss on the logits), the mean over every target. Overwrites
+        /// <see cref="Gradients"/>; returns the loss.
         /// <paramref name="targets"/>: [B, T] class ids, batch-first. Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was changed.</exception>
-        public float ComputeGradients(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets) => ComputeGradients(input, targets, default);
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was
+        /// changed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<int> targets) => ComputeGradients(input, targets, global::System.Span<float>.Empty);
 
         /// <summary>
-        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{int}, global::System.ReadOnlySpan{int})"/>, and, when <paramref name="inputGradients"/> is not empty,
+        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{int}, global::System.ReadOnlySpan{int})"/>, and, when
+        /// <paramref name="inputGradients"/> is not empty,
         /// the gradient of the loss with respect to the input ([B, X]; token models have none: pass an empty span).
         /// </summary>
-        public float ComputeGradients(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
-            if (inputGradients.Length != 0) throw new global::System.ArgumentException("A token model has no input gradient: pass an empty span.", nameof(inputGradients));
-            TeacherForce(input, targets);
-            return SequenceGradients(_teacher, targets, default);
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
+            if (inputGradients.Length != 0) throw new global::System.ArgumentException(
+                "A token model has no input gradient: pass an empty span.", "inputGradients");
+            __TeacherForce(input, targets);
+            return __SequenceGradients(__teacher, targets, default);
         }
 
         /// <summary>
         /// The loss <c>ComputeGradients</c> would return (teacher-forced), without the backward pass and without dropout (for validation).
         /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
-            TeacherForce(input, targets);
-            return SequenceLoss(_teacher, targets);
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
+            __TeacherForce(input, targets);
+            return __SequenceLoss(__teacher, targets);
         }
 
         /// <summary>The teacher-forced input sequence, batch-first: x[b, 0] = input[b], x[b, t] = the target of step t − 1.</summary>
-        private void TeacherForce(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __TeacherForce(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets)
         {
-            CheckTokens(input);
-            CheckClasses(targets);
-            global::System.Span<int> x = _teacher;
+            __CheckTokens(input);
+            __CheckClasses(targets);
+            global::System.Span<int> x = __teacher;
             for (int b = 0; b < BatchSize; b++)
             {
                 x[b * Steps] = input[b];
@@ -344,41 +432,49 @@ namespace Demo
             }
         }
 
-        private float SequenceGradients(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __SequenceGradients(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
         {
-            CheckLength(input.Length, SequenceInputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
+            __CheckLength(input.Length, __SequenceInputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
             bool wantInputGradients = inputGradients.Length != 0;
-            if (wantInputGradients) throw new global::System.ArgumentException("A token model has no input gradient: pass an empty span.", nameof(inputGradients));
-            CheckTokens(input);
-            CheckClasses(targets);
-            Forward(input, logits: true, dropout: true);
-            global::System.Array.Clear(_dwork, 0, _dwork.Length);
-            global::System.Array.Clear(_gradients, 0, _gradients.Length);
-            float loss = Loss(targets);
-            Backward(input, wantInputGradients);
-            if (CarryState) CarryFinalState();
+            if (wantInputGradients) throw new global::System.ArgumentException(
+                "A token model has no input gradient: pass an empty span.", "inputGradients");
+            __CheckTokens(input);
+            __CheckClasses(targets);
+            __Forward(input, logits: true, dropout: true);
+            global::System.Array.Clear(__dwork, 0, __dwork.Length);
+            global::System.Array.Clear(__gradients, 0, __gradients.Length);
+            float loss = __Loss(targets);
+            __Backward(input, wantInputGradients);
+            if (CarryState) __CarryFinalState();
             return loss;
         }
 
-        private static void CheckClasses(global::System.ReadOnlySpan<int> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckClasses(global::System.ReadOnlySpan<int> targets)
         {
             for (int i = 0; i < targets.Length; i++)
             {
                 if ((uint)targets[i] >= OutputSize)
-                    throw new global::System.ArgumentOutOfRangeException(nameof(targets), targets[i], "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "targets",
+                        targets[i],
+                        "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
             }
         }
 
-        private float SequenceLoss(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __SequenceLoss(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets)
         {
-            CheckLength(input.Length, SequenceInputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
-            CheckTokens(input);
-            CheckClasses(targets);
-            Forward(input, logits: true, dropout: false);
-            float loss = Loss(targets);
-            if (CarryState) CarryFinalState();
+            __CheckLength(input.Length, __SequenceInputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
+            __CheckTokens(input);
+            __CheckClasses(targets);
+            __Forward(input, logits: true, dropout: false);
+            float loss = __Loss(targets);
+            if (CarryState) __CarryFinalState();
             return loss;
         }
 
@@ -386,8 +482,11 @@ namespace Demo
         /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
         /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
         /// </summary>
-        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer)
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state
+        /// are unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float TrainStep(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer)
         {
             if (!TryTrainStep(input, targets, optimizer, out float loss))
                 throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
@@ -400,93 +499,136 @@ namespace Demo
         /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
         /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
         /// </summary>
-        public bool TryTrainStep(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public bool TryTrainStep(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer,
+            out float loss)
         {
-            if (optimizer is null) throw new global::System.ArgumentNullException(nameof(optimizer));
+            if (optimizer is null) throw new global::System.ArgumentNullException("optimizer");
             loss = ComputeGradients(input, targets);
-            return float.IsFinite(loss) && optimizer.Step(_parameters, _gradients);
+            return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
         /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
-        private float Loss(global::System.ReadOnlySpan<int> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
             const float scale = 1f / TargetLength; // mean reduction
-            var y = new global::System.Span<float>(_work, A.fc_out, A.fc_out_len);
-            var dy = new global::System.Span<float>(_dwork, A.fc_out, A.fc_out_len);
+            var y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
+            var dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < Steps; t++)
             {
                 int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
                 // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
-                sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(y.Slice(row * 40, 40), targets[target], dy.Slice(row * 40, 40), scale);
+                sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(
+                    y.Slice(row * 40, 40), targets[target], dy.Slice(row * 40, 40), scale);
             }
             return (float)(sum / TargetLength);
         }
 
-        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into <see cref="Gradients"/>.</summary>
-        private void Backward(global::System.ReadOnlySpan<int> input, bool wantInputGradients)
+        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
+        /// <see cref="Gradients"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Backward(global::System.ReadOnlySpan<int> input, bool wantInputGradients)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> a = _work;
-            global::System.Span<float> d = _dwork;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> g = __gradients;
+            global::System.ReadOnlySpan<float> a = __work;
+            global::System.Span<float> d = __dwork;
             const int T = Steps, B = BatchSize;
 
             // ── Layer 2 backward: Dense(40, Softmax) 'fc' ──
             {
-                var y = a.Slice(A.fc_out, A.fc_out_len);
-                var dy = d.Slice(A.fc_out, A.fc_out_len);
+                var y = a.Slice(__A.fc_out, __A.fc_out_len);
+                var dy = d.Slice(__A.fc_out, __A.fc_out_len);
                 // dy already holds dL/d(logits): the loss differentiated the activation with it.
                 // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [40, 64]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dy, 40, a.Slice(A.lstm_l0_out, A.lstm_l0_out_len), 64, g.Slice(P.fc_weight, P.fc_weight_len), T * B, 40, 64);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 40, T * B, g.Slice(P.fc_bias, P.fc_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulAdd(dy, 40, p.Slice(P.fc_weight, P.fc_weight_len), d.Slice(A.lstm_l0_out, A.lstm_l0_out_len), 64, T * B, 40, 64);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dy, 40, a.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len), 64, g.Slice(__P.fc_weight, __P.fc_weight_len), T * B, 40, 64);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 40, T * B, g.Slice(__P.fc_bias, __P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dy, 40, p.Slice(__P.fc_weight, __P.fc_weight_len), d.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len), 64, T * B, 40, 64);
             }
 
             // ── Layer 1 backward: Lstm(64) 'lstm' ──
             // lstm_l0 backward, t = T-1 … 0
             {
-                var gates = a.Slice(A.lstm_l0_gates, A.lstm_l0_gates_len);
-                var dgates = d.Slice(A.lstm_l0_gates, A.lstm_l0_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(A.lstm_l0_out, A.lstm_l0_out_len);
-                var dhs = d.Slice(A.lstm_l0_out, A.lstm_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len);
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.lstm_l0_h0, A.lstm_l0_h0_len);
-                var dh0 = d.Slice(A.lstm_l0_h0, A.lstm_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var cs = a.Slice(A.lstm_l0_c, A.lstm_l0_c_len);
-                var dcs = d.Slice(A.lstm_l0_c, A.lstm_l0_c_len);
-                global::System.ReadOnlySpan<float> c0 = a.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len);
-                var dc0 = d.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len);
+                var gates = a.Slice(__A.lstm_l0_gates, __A.lstm_l0_gates_len);
+                var dgates = d.Slice(__A.lstm_l0_gates, __A.lstm_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len);
+                var dhs = d.Slice(__A.lstm_l0_out, __A.lstm_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.lstm_l0_h0, __A.lstm_l0_h0_len);
+                var dh0 = d.Slice(__A.lstm_l0_h0, __A.lstm_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                var cs = a.Slice(__A.lstm_l0_c, __A.lstm_l0_c_len);
+                var dcs = d.Slice(__A.lstm_l0_c, __A.lstm_l0_c_len);
+                global::System.ReadOnlySpan<float> c0 = a.Slice(__A.lstm_l0_c0, __A.lstm_l0_c0_len);
+                var dc0 = d.Slice(__A.lstm_l0_c0, __A.lstm_l0_c0_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
-                    int t = s, tp = t - 1;
+                    int t = s, t_prev = t - 1;
                     var dg = dgates.Slice(t * B * 256, B * 256);
                     // h[t-1] and its gradient rows: the output sequence (stride 64), or the initial state (stride 64) before the first step
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 64, (B - 1) * 64 + 64);
-                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 64, (B - 1) * 64 + 64);
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 64, (B - 1) * 64 + 64);
+                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 64, (B - 1) * 64 + 64);
                     const int ldh = 64;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
                         var dh = dhs.Slice(row * 64, 64);
                         // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
-                        global::System.ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((tp * B + b) * 64, 64);
-                        var dcPrev = s == 0 ? dc0.Slice(b * 64, 64) : dcs.Slice((tp * B + b) * 64, 64);
-                        global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 256, 256), cPrev, cs.Slice(row * 64, 64), dh, dcs.Slice(row * 64, 64), dcPrev, dg.Slice(b * 256, 256));
+                        global::System.ReadOnlySpan<float> c_prev = s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64);
+                        var dc_prev = s == 0 ? dc0.Slice(b * 64, 64) : dcs.Slice((t_prev * B + b) * 64, 64);
+                        global::RnnGen.Kernels.Cells.LstmBackward(
+                            gates.Slice(row * 256, 256),
+                            c_prev,
+                            cs.Slice(row * 64, 64),
+                            dh,
+                            dcs.Slice(row * 64, 64),
+                            dc_prev,
+                            dg.Slice(b * 256, 256));
                     }
                     // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 256, whh, dhp, ldh, B, 256, 64);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 256, whh, dh_prev, ldh, B, 256, 64);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 256, a.Slice(A.emb_out, A.emb_out_len), 16, g.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), T * B, 256, 16);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len));
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len));
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates,
+                    256,
+                    a.Slice(__A.emb_out, __A.emb_out_len),
+                    16,
+                    g.Slice(__P.lstm_weight_ih_l0, __P.lstm_weight_ih_l0_len),
+                    T * B,
+                    256,
+                    16);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(__P.lstm_bias_ih_l0, __P.lstm_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(__P.lstm_bias_hh_l0, __P.lstm_bias_hh_l0_len));
                 // dW_hh += dgates[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 256, (T - 1) * B * 256), 256, hs.Slice(0, (T - 1) * B * 64), 64, g.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len), (T - 1) * B, 256, 64);
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(0, B * 256), 256, h0, 64, g.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len), B, 256, 64);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates.Slice(B * 256, (T - 1) * B * 256),
+                    256,
+                    hs.Slice(0, (T - 1) * B * 64),
+                    64,
+                    g.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len),
+                    (T - 1) * B,
+                    256,
+                    64);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates.Slice(0, B * 256), 256, h0, 64, g.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len), B, 256, 64);
                 // dx += dgates W_ih
-                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 256, p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), d.Slice(A.emb_out, A.emb_out_len), 16, T * B, 256, 16);
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dgates,
+                    256,
+                    p.Slice(__P.lstm_weight_ih_l0, __P.lstm_weight_ih_l0_len),
+                    d.Slice(__A.emb_out, __A.emb_out_len),
+                    16,
+                    T * B,
+                    256,
+                    16);
             }
 
             // ── Layer 0 backward: Embedding(40, 16) 'emb' ──
@@ -495,7 +637,8 @@ namespace Demo
             {
                 for (int t = 0; t < T; t++)
                 {
-                    global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.emb_out + (t * B + b) * 16, 16), g.Slice(P.emb_weight + input[b * T + t] * 16, 16));
+                    global::RnnGen.Kernels.Elementwise.Accumulate(
+                        d.Slice(__A.emb_out + (t * B + b) * 16, 16), g.Slice(__P.emb_weight + input[b * T + t] * 16, 16));
                 }
             }
         }
@@ -506,49 +649,60 @@ namespace Demo
         /// Feeding a sequence step by step gives the same outputs as <c>Predict</c>. Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Step(global::System.ReadOnlySpan<int> x, global::System.Span<float> y)
         {
-            CheckLength(x.Length, BatchSize, nameof(x));
-            CheckLength(y.Length, BatchSize * OutputSize, nameof(y));
-            CheckTokens(x);
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> st = _state;
-            global::System.Span<float> q = _stepWork;
+            __CheckLength(x.Length, BatchSize, "x");
+            __CheckLength(y.Length, BatchSize * OutputSize, "y");
+            __CheckTokens(x);
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> st = __state;
+            global::System.Span<float> q = __stepWork;
             const int B = BatchSize;
 
             // ── Layer 0: Embedding(40, 16) 'emb' ──
             for (int b = 0; b < B; b++)
-                p.Slice(P.emb_weight + x[b] * 16, 16).CopyTo(q.Slice(Q.emb_out_2 + b * 16, 16));
+                p.Slice(__P.emb_weight + x[b] * 16, 16).CopyTo(q.Slice(__Q.emb_out + b * 16, 16));
 
             // ── Layer 1: Lstm(64) 'lstm' ──
             // lstm_l0
             {
-                var h = st.Slice(S.lstm_l0_h, S.lstm_l0_h_len); // [B, 64], h[t-1] in, h[t] out
-                var g = q.Slice(Q.lstm_gates, Q.lstm_gates_len);
-                var whh = p.Slice(P.lstm_weight_hh_l0, P.lstm_weight_hh_l0_len);
-                var bhh = p.Slice(P.lstm_bias_hh_l0, P.lstm_bias_hh_l0_len);
-                var c = st.Slice(S.lstm_l0_c_2, S.lstm_l0_c_2_len); // [B, 64], c[t-1] in, c[t] out
+                var h = st.Slice(__S.lstm_l0_h, __S.lstm_l0_h_len); // [B, 64], h[t-1] in, h[t] out
+                var g = q.Slice(__Q.lstm_gates, __Q.lstm_gates_len);
+                var whh = p.Slice(__P.lstm_weight_hh_l0, __P.lstm_weight_hh_l0_len);
+                var bhh = p.Slice(__P.lstm_bias_hh_l0, __P.lstm_bias_hh_l0_len);
+                var c = st.Slice(__S.lstm_l0_c, __S.lstm_l0_c_len); // [B, 64], c[t-1] in, c[t] out
                 // gates = W_ih x + b_ih + b_hh
-                global::RnnGen.Kernels.Blas.SetRows(g, 256, B, p.Slice(P.lstm_bias_ih_l0, P.lstm_bias_ih_l0_len), bhh);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(q.Slice(Q.emb_out_2, Q.emb_out_2_len), 16, p.Slice(P.lstm_weight_ih_l0, P.lstm_weight_ih_l0_len), g, 256, B, 256, 16);
-                global::System.ReadOnlySpan<float> hp = h; // h[t-1]; the cell overwrites it with h[t] element by element
+                global::RnnGen.Kernels.Blas.SetRows(g, 256, B, p.Slice(__P.lstm_bias_ih_l0, __P.lstm_bias_ih_l0_len), bhh);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    q.Slice(__Q.emb_out, __Q.emb_out_len),
+                    16,
+                    p.Slice(__P.lstm_weight_ih_l0, __P.lstm_weight_ih_l0_len),
+                    g,
+                    256,
+                    B,
+                    256,
+                    16);
+                global::System.ReadOnlySpan<float> h_prev = h; // h[t-1]; the cell overwrites it with h[t] element by element
                 const int ldh = 64;
                 // gates += W_hh h[t-1]   [256 x 64]·[64] -> [256]
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 256, B, 256, 64);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 256, B, 256, 64);
                 // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                 for (int b = 0; b < B; b++)
-                    global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 256, 256), c.Slice(b * 64, 64), c.Slice(b * 64, 64), h.Slice(b * 64, 64));
+                    global::RnnGen.Kernels.Cells.LstmForward(
+                        g.Slice(b * 256, 256), c.Slice(b * 64, 64), c.Slice(b * 64, 64), h.Slice(b * 64, 64));
             }
 
             // ── Layer 2: Dense(40, Softmax) 'fc' ──
             {
-                var o = q.Slice(Q.fc_out_2, Q.fc_out_2_len);
-                global::RnnGen.Kernels.Blas.SetRows(o, 40, B, p.Slice(P.fc_bias, P.fc_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(st.Slice(S.lstm_l0_h, S.lstm_l0_h_len), 64, p.Slice(P.fc_weight, P.fc_weight_len), o, 40, B, 40, 64);
+                var o = q.Slice(__Q.fc_out, __Q.fc_out_len);
+                global::RnnGen.Kernels.Blas.SetRows(o, 40, B, p.Slice(__P.fc_bias, __P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    st.Slice(__S.lstm_l0_h, __S.lstm_l0_h_len), 64, p.Slice(__P.fc_weight, __P.fc_weight_len), o, 40, B, 40, 64);
                 global::RnnGen.Kernels.Activations.Softmax(o, B, 40);
             }
 
-            q.Slice(Q.fc_out_2, Q.fc_out_2_len).CopyTo(y);
+            q.Slice(__Q.fc_out, __Q.fc_out_len).CopyTo(y);
         }
 
         /// <summary>
@@ -556,61 +710,77 @@ namespace Demo
         /// previous call instead of zeros, so a long stream can be processed (and trained, with truncated back-propagation
         /// through time: no gradient flows across calls) chunk by chunk. <see cref="ResetState"/> zeroes the carried state.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public bool CarryState
         {
-            get => _carryState;
+            get => __carryState;
             set
             {
-                _carryState = value;
-                if (!value) ClearCarriedState(); // without carrying, every call starts from zeros
+                __carryState = value;
+                if (!value) __ClearCarriedState(); // without carrying, every call starts from zeros
             }
         }
 
-        private bool _carryState;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private bool __carryState;
 
         /// <summary>Copies every recurrent layer's final state into its initial state, for the next call.</summary>
-        private void CarryFinalState()
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __CarryFinalState()
         {
-            global::System.Span<float> a = _work;
+            global::System.Span<float> a = __work;
             const int T = Steps, B = BatchSize;
             // lstm_l0: h and c after its last step (t = T-1)
             for (int b = 0; b < B; b++)
-                a.Slice(A.lstm_l0_out + ((T - 1) * B + b) * 64, 64).CopyTo(a.Slice(A.lstm_l0_h0 + b * 64, 64));
-            a.Slice(A.lstm_l0_c + (T - 1) * B * 64, B * 64).CopyTo(a.Slice(A.lstm_l0_c0, A.lstm_l0_c0_len));
+                a.Slice(__A.lstm_l0_out + ((T - 1) * B + b) * 64, 64).CopyTo(a.Slice(__A.lstm_l0_h0 + b * 64, 64));
+            a.Slice(__A.lstm_l0_c + (T - 1) * B * 64, B * 64).CopyTo(a.Slice(__A.lstm_l0_c0, __A.lstm_l0_c0_len));
         }
 
-        /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call starts a new sequence.</summary>
+        /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call
+        /// starts a new sequence.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void ResetState()
         {
-            global::System.Array.Clear(_state, 0, _state.Length);
-            ClearCarriedState();
+            global::System.Array.Clear(__state, 0, __state.Length);
+            __ClearCarriedState();
         }
 
-        private void ClearCarriedState()
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __ClearCarriedState()
         {
-            global::System.Array.Clear(_work, A.lstm_l0_h0, A.lstm_l0_h0_len);
-            global::System.Array.Clear(_work, A.lstm_l0_c0, A.lstm_l0_c0_len);
+            global::System.Array.Clear(__work, __A.lstm_l0_h0, __A.lstm_l0_h0_len);
+            global::System.Array.Clear(__work, __A.lstm_l0_c0, __A.lstm_l0_c0_len);
         }
 
         /// <summary>
         /// Loads every parameter from a safetensors file (F32, PyTorch state_dict keys and shapes).
         /// The file is validated completely before anything is copied: on any error the parameters are unchanged.
         /// </summary>
-        /// <exception cref="global::RnnGen.IO.SafetensorsFormatException">A tensor is missing, extra, of the wrong dtype or shape, or the file is malformed.</exception>
-        public void LoadSafetensors(string path) => global::RnnGen.IO.Safetensors.Load(path, s_layout, _parameters);
+        /// <exception cref="global::RnnGen.IO.SafetensorsFormatException">A tensor is missing, extra, of the wrong dtype or shape, or the
+        /// file is malformed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void LoadSafetensors(string path) => global::RnnGen.IO.Safetensors.Load(path, __layout, __parameters);
 
         /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadSafetensors(string)"/>.</summary>
-        public void LoadSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Load(stream, s_layout, _parameters);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void LoadSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Load(stream, __layout, __parameters);
 
-        /// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved over <paramref name="path"/>.</summary>
-        public void SaveSafetensors(string path) => global::RnnGen.IO.Safetensors.Save(path, s_layout, _parameters);
+        /// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved
+        /// over <paramref name="path"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void SaveSafetensors(string path) => global::RnnGen.IO.Safetensors.Save(path, __layout, __parameters);
 
         /// <summary>Writes every parameter to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Save(stream, s_layout, _parameters);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void SaveSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Save(stream, __layout, __parameters);
 
-        global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => s_parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => __parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.IRnnModel.InputLength => InputLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.IRnnModel.OutputLength => OutputLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.ITrainableRnnModel<int, int>.TargetLength => TargetLength;
     }
 }

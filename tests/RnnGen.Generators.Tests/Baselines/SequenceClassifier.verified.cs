@@ -27,6 +27,12 @@
 //   fc.weight                 [10, 32]     offset      9600  length       320
 //   fc.bias                   [10]         offset      9920  length        10
 //
+// Memory per instance: 853552 bytes (0.81 MiB):
+//   parameters and their gradients 2 × 9930 floats, activations and their gradients 2 × 96424,
+//   streaming state 256, streaming scratch 424.
+// Offset tables: __P (parameters; gradients alike), __A (activations; their gradients alike),
+//   __S (streaming state), __Q (streaming scratch).
+//
 // Activations: 96424 floats; streaming state: 256; streaming scratch: 424.
 //   input                        offset         0  length      6400  [T, B, X] = [50, 4, 32] the input, time-major
 //   gru_l0_h0                    offset      6400  length        64  [B, H] = [4, 16] h before the first step (zeros, or the carried state)
@@ -49,28 +55,38 @@
 
 namespace Demo.Classifiers
 {
-    /// <summary>RnnGen model: ManyToOne, T = 50, B = 4, X = 32 → Gru(16) ×2 bidirectional 'gru' → Dense(10, Softmax) 'fc', Y = 10.</summary>
+    /// <summary>RnnGen model: ManyToOne, T = 50, B = 4, X = 32 → Gru(16) ×2 bidirectional 'gru' → Dense(10, Softmax) 'fc', Y =
+    /// 10.</summary>
     partial class SequenceClassifier : global::RnnGen.ITrainableRnnModel<float, int>
     {
         /// <summary>Features per input step X.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int InputSize = 32;
         /// <summary>Sequence length T.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int Steps = 50;
         /// <summary>Features per output row Y.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputSize = 10;
         /// <summary>The batch size B the code is specialized for.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int BatchSize = 4;
         /// <summary>Number of floats in <see cref="Parameters"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int ParameterCount = 9930;
         /// <summary>Length of <c>Predict</c>'s input: [B, T, X], batch-first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int InputLength = 6400;
         /// <summary>Length of <c>Predict</c>'s output: [B, Y].</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputLength = 40;
         /// <summary>The seed of the parameterless constructor.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int DefaultSeed = 42;
 
         /// <summary>Offsets and lengths of the parameter tensors in the flat parameter buffer.</summary>
-        private static class P
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __P
         {
             public const int gru_weight_ih_l0 = 0, gru_weight_ih_l0_len = 1536; // gru.weight_ih_l0 [48, 32]
             public const int gru_weight_hh_l0 = 1536, gru_weight_hh_l0_len = 768; // gru.weight_hh_l0 [48, 16]
@@ -93,20 +109,24 @@ namespace Demo.Classifiers
         }
 
         /// <summary>Offsets and lengths of the regions of the activation buffer.</summary>
-        private static class A
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __A
         {
             public const int input = 0, input_len = 6400; // [T, B, X] = [50, 4, 32] the input, time-major
             public const int gru_l0_h0 = 6400, gru_l0_h0_len = 64; // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
             public const int gru_l0_gates = 6464, gru_l0_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
             public const int gru_l0_gh = 16064, gru_l0_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
-            public const int gru_l0_reverse_h0 = 25664, gru_l0_reverse_h0_len = 64; // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+            // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+            public const int gru_l0_reverse_h0 = 25664, gru_l0_reverse_h0_len = 64;
             public const int gru_l0_reverse_gates = 25728, gru_l0_reverse_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
             public const int gru_l0_reverse_gh = 35328, gru_l0_reverse_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
             public const int gru_l0_out = 44928, gru_l0_out_len = 6400; // [T, B, 2H] = [50, 4, 32] concat(forward h, backward h)
-            public const int gru_l1_h0 = 51328, gru_l1_h0_len = 64; // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+            // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+            public const int gru_l1_h0 = 51328, gru_l1_h0_len = 64;
             public const int gru_l1_gates = 51392, gru_l1_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
             public const int gru_l1_gh = 60992, gru_l1_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
-            public const int gru_l1_reverse_h0 = 70592, gru_l1_reverse_h0_len = 64; // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+            // [B, H] = [4, 16] h before the first step (zeros, or the carried state)
+            public const int gru_l1_reverse_h0 = 70592, gru_l1_reverse_h0_len = 64;
             public const int gru_l1_reverse_gates = 70656, gru_l1_reverse_gates_len = 9600; // [T, B, 3H] = [50, 4, 48] gates r, z, n
             public const int gru_l1_reverse_gh = 80256, gru_l1_reverse_gh_len = 9600; // [T, B, 3H] = [50, 4, 48] W_hh h + b_hh
             public const int gru_l1_out = 89856, gru_l1_out_len = 6400; // [T, B, 2H] = [50, 4, 32] concat(forward h, backward h)
@@ -114,12 +134,17 @@ namespace Demo.Classifiers
             public const int fc_out = 96384, fc_out_len = 40; // [B, 10] softmax(W x + b)
         }
 
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _work = new float[96424];
-        private readonly float[] _dwork = new float[96424]; // gradients of the activations, same layout as _work
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __parameters = new float[ParameterCount];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __gradients = new float[ParameterCount];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __work = new float[96424];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __dwork = new float[96424]; // gradients of the activations, same layout as __work
 
         /// <summary>Creates the model with parameters initialized like PyTorch's defaults from <see cref="DefaultSeed"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public SequenceClassifier() : this(DefaultSeed) { }
 
         /// <summary>
@@ -127,41 +152,84 @@ namespace Demo.Classifiers
         /// recurrent tensors U(-1/√H, 1/√H), Dense weight and bias U(-1/√in, 1/√in), Embedding N(0, 1).
         /// The same seed gives the same numbers on every machine.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public SequenceClassifier(int seed)
         {
             var rng = new global::RnnGen.Initialization.RnnRandom(seed);
-            global::System.Span<float> p = _parameters;
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_weight_ih_l0, P.gru_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.weight_ih_l0 ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_weight_hh_l0, P.gru_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.weight_hh_l0 ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_bias_ih_l0, P.gru_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.bias_ih_l0 ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_bias_hh_l0, P.gru_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.bias_hh_l0 ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_weight_ih_l0_reverse, P.gru_weight_ih_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.weight_ih_l0_reverse ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_weight_hh_l0_reverse, P.gru_weight_hh_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.weight_hh_l0_reverse ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_bias_ih_l0_reverse, P.gru_bias_ih_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.bias_ih_l0_reverse ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_bias_hh_l0_reverse, P.gru_bias_hh_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.bias_hh_l0_reverse ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_weight_ih_l1, P.gru_weight_ih_l1_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.weight_ih_l1 ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_weight_hh_l1, P.gru_weight_hh_l1_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.weight_hh_l1 ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_bias_ih_l1, P.gru_bias_ih_l1_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.bias_ih_l1 ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_bias_hh_l1, P.gru_bias_hh_l1_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.bias_hh_l1 ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_weight_ih_l1_reverse, P.gru_weight_ih_l1_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.weight_ih_l1_reverse ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_weight_hh_l1_reverse, P.gru_weight_hh_l1_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.weight_hh_l1_reverse ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_bias_ih_l1_reverse, P.gru_bias_ih_l1_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.bias_ih_l1_reverse ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.gru_bias_hh_l1_reverse, P.gru_bias_hh_l1_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng); // gru.bias_hh_l1_reverse ~ U(±1/√16)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.fc_weight, P.fc_weight_len), (float)(1.0 / global::System.Math.Sqrt(32)), rng); // fc.weight ~ U(±1/√32)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.fc_bias, P.fc_bias_len), (float)(1.0 / global::System.Math.Sqrt(32)), rng); // fc.bias ~ U(±1/√32)
+            global::System.Span<float> p = __parameters;
+            // gru.weight_ih_l0 ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_weight_ih_l0, __P.gru_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.weight_hh_l0 ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_weight_hh_l0, __P.gru_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.bias_ih_l0 ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_bias_ih_l0, __P.gru_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.bias_hh_l0 ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_bias_hh_l0, __P.gru_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.weight_ih_l0_reverse ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_weight_ih_l0_reverse, __P.gru_weight_ih_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.weight_hh_l0_reverse ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_weight_hh_l0_reverse, __P.gru_weight_hh_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.bias_ih_l0_reverse ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_bias_ih_l0_reverse, __P.gru_bias_ih_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.bias_hh_l0_reverse ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_bias_hh_l0_reverse, __P.gru_bias_hh_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.weight_ih_l1 ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_weight_ih_l1, __P.gru_weight_ih_l1_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.weight_hh_l1 ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_weight_hh_l1, __P.gru_weight_hh_l1_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.bias_ih_l1 ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_bias_ih_l1, __P.gru_bias_ih_l1_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.bias_hh_l1 ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_bias_hh_l1, __P.gru_bias_hh_l1_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.weight_ih_l1_reverse ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_weight_ih_l1_reverse, __P.gru_weight_ih_l1_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.weight_hh_l1_reverse ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_weight_hh_l1_reverse, __P.gru_weight_hh_l1_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.bias_ih_l1_reverse ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_bias_ih_l1_reverse, __P.gru_bias_ih_l1_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // gru.bias_hh_l1_reverse ~ U(±1/√16)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.gru_bias_hh_l1_reverse, __P.gru_bias_hh_l1_reverse_len), (float)(1.0 / global::System.Math.Sqrt(16)), rng);
+            // fc.weight ~ U(±1/√32)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.fc_weight, __P.fc_weight_len), (float)(1.0 / global::System.Math.Sqrt(32)), rng);
+            // fc.bias ~ U(±1/√32)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.fc_bias, __P.fc_bias_len), (float)(1.0 / global::System.Math.Sqrt(32)), rng);
         }
 
-        /// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref="ParameterNames"/>). Writes are seen by the next call.</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref="ParameterNames"/>). Writes are
+        /// seen by the next call.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Parameters => __parameters;
 
         /// <summary>Gradients, parallel to <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> Gradients => _gradients;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Gradients => __gradients;
 
         /// <summary>The parameter tensors' PyTorch state_dict keys, in buffer order.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => s_parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => __parameterNames;
 
         // Read-only: a caller cannot change the names the weight I/O relies on.
-        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_parameterNames = global::System.Array.AsReadOnly(new string[]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> __parameterNames =
+            global::System.Array.AsReadOnly(new string[]
         {
             "gru.weight_ih_l0",
             "gru.weight_hh_l0",
@@ -183,46 +251,52 @@ namespace Demo.Classifiers
             "fc.bias",
         });
 
-        private static readonly global::RnnGen.IO.TensorLayout[] s_layout = new global::RnnGen.IO.TensorLayout[]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static readonly global::RnnGen.IO.TensorLayout[] __layout = new global::RnnGen.IO.TensorLayout[]
         {
-            new global::RnnGen.IO.TensorLayout("gru.weight_ih_l0", new int[] { 48, 32 }, P.gru_weight_ih_l0),
-            new global::RnnGen.IO.TensorLayout("gru.weight_hh_l0", new int[] { 48, 16 }, P.gru_weight_hh_l0),
-            new global::RnnGen.IO.TensorLayout("gru.bias_ih_l0", new int[] { 48 }, P.gru_bias_ih_l0),
-            new global::RnnGen.IO.TensorLayout("gru.bias_hh_l0", new int[] { 48 }, P.gru_bias_hh_l0),
-            new global::RnnGen.IO.TensorLayout("gru.weight_ih_l0_reverse", new int[] { 48, 32 }, P.gru_weight_ih_l0_reverse),
-            new global::RnnGen.IO.TensorLayout("gru.weight_hh_l0_reverse", new int[] { 48, 16 }, P.gru_weight_hh_l0_reverse),
-            new global::RnnGen.IO.TensorLayout("gru.bias_ih_l0_reverse", new int[] { 48 }, P.gru_bias_ih_l0_reverse),
-            new global::RnnGen.IO.TensorLayout("gru.bias_hh_l0_reverse", new int[] { 48 }, P.gru_bias_hh_l0_reverse),
-            new global::RnnGen.IO.TensorLayout("gru.weight_ih_l1", new int[] { 48, 32 }, P.gru_weight_ih_l1),
-            new global::RnnGen.IO.TensorLayout("gru.weight_hh_l1", new int[] { 48, 16 }, P.gru_weight_hh_l1),
-            new global::RnnGen.IO.TensorLayout("gru.bias_ih_l1", new int[] { 48 }, P.gru_bias_ih_l1),
-            new global::RnnGen.IO.TensorLayout("gru.bias_hh_l1", new int[] { 48 }, P.gru_bias_hh_l1),
-            new global::RnnGen.IO.TensorLayout("gru.weight_ih_l1_reverse", new int[] { 48, 32 }, P.gru_weight_ih_l1_reverse),
-            new global::RnnGen.IO.TensorLayout("gru.weight_hh_l1_reverse", new int[] { 48, 16 }, P.gru_weight_hh_l1_reverse),
-            new global::RnnGen.IO.TensorLayout("gru.bias_ih_l1_reverse", new int[] { 48 }, P.gru_bias_ih_l1_reverse),
-            new global::RnnGen.IO.TensorLayout("gru.bias_hh_l1_reverse", new int[] { 48 }, P.gru_bias_hh_l1_reverse),
-            new global::RnnGen.IO.TensorLayout("fc.weight", new int[] { 10, 32 }, P.fc_weight),
-            new global::RnnGen.IO.TensorLayout("fc.bias", new int[] { 10 }, P.fc_bias),
+            new global::RnnGen.IO.TensorLayout("gru.weight_ih_l0", new int[] { 48, 32 }, __P.gru_weight_ih_l0),
+            new global::RnnGen.IO.TensorLayout("gru.weight_hh_l0", new int[] { 48, 16 }, __P.gru_weight_hh_l0),
+            new global::RnnGen.IO.TensorLayout("gru.bias_ih_l0", new int[] { 48 }, __P.gru_bias_ih_l0),
+            new global::RnnGen.IO.TensorLayout("gru.bias_hh_l0", new int[] { 48 }, __P.gru_bias_hh_l0),
+            new global::RnnGen.IO.TensorLayout("gru.weight_ih_l0_reverse", new int[] { 48, 32 }, __P.gru_weight_ih_l0_reverse),
+            new global::RnnGen.IO.TensorLayout("gru.weight_hh_l0_reverse", new int[] { 48, 16 }, __P.gru_weight_hh_l0_reverse),
+            new global::RnnGen.IO.TensorLayout("gru.bias_ih_l0_reverse", new int[] { 48 }, __P.gru_bias_ih_l0_reverse),
+            new global::RnnGen.IO.TensorLayout("gru.bias_hh_l0_reverse", new int[] { 48 }, __P.gru_bias_hh_l0_reverse),
+            new global::RnnGen.IO.TensorLayout("gru.weight_ih_l1", new int[] { 48, 32 }, __P.gru_weight_ih_l1),
+            new global::RnnGen.IO.TensorLayout("gru.weight_hh_l1", new int[] { 48, 16 }, __P.gru_weight_hh_l1),
+            new global::RnnGen.IO.TensorLayout("gru.bias_ih_l1", new int[] { 48 }, __P.gru_bias_ih_l1),
+            new global::RnnGen.IO.TensorLayout("gru.bias_hh_l1", new int[] { 48 }, __P.gru_bias_hh_l1),
+            new global::RnnGen.IO.TensorLayout("gru.weight_ih_l1_reverse", new int[] { 48, 32 }, __P.gru_weight_ih_l1_reverse),
+            new global::RnnGen.IO.TensorLayout("gru.weight_hh_l1_reverse", new int[] { 48, 16 }, __P.gru_weight_hh_l1_reverse),
+            new global::RnnGen.IO.TensorLayout("gru.bias_ih_l1_reverse", new int[] { 48 }, __P.gru_bias_ih_l1_reverse),
+            new global::RnnGen.IO.TensorLayout("gru.bias_hh_l1_reverse", new int[] { 48 }, __P.gru_bias_hh_l1_reverse),
+            new global::RnnGen.IO.TensorLayout("fc.weight", new int[] { 10, 32 }, __P.fc_weight),
+            new global::RnnGen.IO.TensorLayout("fc.bias", new int[] { 10 }, __P.fc_bias),
         };
 
         /// <summary>One parameter tensor by its PyTorch state_dict key (row-major, PyTorch's shape).</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name; the message lists the valid names.</exception>
-        public global::System.Span<float> Parameter(string name) => Slice(_parameters, name);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Parameter(string name) => __Tensor(__parameters, name);
 
         /// <summary>The gradient of one parameter tensor, by its PyTorch state_dict key.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name; the message lists the valid names.</exception>
-        public global::System.Span<float> Gradient(string name) => Slice(_gradients, name);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Gradient(string name) => __Tensor(__gradients, name);
 
         /// <summary>The shape of one parameter tensor, by its PyTorch state_dict key.</summary>
-        public static int[] ParameterShape(string name) => (int[])s_layout[TensorIndex(name)].Shape.Clone();
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public static int[] ParameterShape(string name) => (int[])__layout[__TensorIndex(name)].Shape.Clone();
 
-        private static global::System.Span<float> Slice(float[] buffer, string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static global::System.Span<float> __Tensor(float[] buffer, string name)
         {
-            var tensor = s_layout[TensorIndex(name)];
+            var tensor = __layout[__TensorIndex(name)];
             return new global::System.Span<float>(buffer, tensor.Offset, tensor.Length);
         }
 
-        private static int TensorIndex(string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static int __TensorIndex(string name)
         {
             switch (name)
             {
@@ -244,7 +318,8 @@ namespace Demo.Classifiers
                 case "gru.bias_hh_l1_reverse": return 15;
                 case "fc.weight": return 16;
                 case "fc.bias": return 17;
-                default: throw new global::System.ArgumentException("Unknown parameter '" + name + "'. Valid names: gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0, gru.weight_ih_l0_reverse, gru.weight_hh_l0_reverse, gru.bias_ih_l0_reverse, gru.bias_hh_l0_reverse, gru.weight_ih_l1, gru.weight_hh_l1, gru.bias_ih_l1, gru.bias_hh_l1, gru.weight_ih_l1_reverse, gru.weight_hh_l1_reverse, gru.bias_ih_l1_reverse, gru.bias_hh_l1_reverse, fc.weight, fc.bias.", nameof(name));
+                default: throw new global::System.ArgumentException(
+                    "Unknown parameter '" + name + "'. Valid names: " + string.Join(", ", __parameterNames) + ".", "name");
             }
         }
 
@@ -253,163 +328,178 @@ namespace Demo.Classifiers
         /// Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(input, logits: false, dropout: false);
-            new global::System.ReadOnlySpan<float>(_work, A.fc_out, A.fc_out_len).CopyTo(output);
-            if (CarryState) CarryFinalState();
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(output.Length, OutputLength, "output");
+            __Forward(input, logits: false, dropout: false);
+            new global::System.ReadOnlySpan<float>(__work, __A.fc_out, __A.fc_out_len).CopyTo(output);
+            if (CarryState) __CarryFinalState();
         }
 
-        private static void CheckLength(int actual, int expected, string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckLength(int actual, int expected, string name)
         {
-            if (actual != expected) throw new global::System.ArgumentException("Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
+            if (actual != expected) throw new global::System.ArgumentException(
+                "Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
         }
 
         /// <summary>The forward pass over all T steps; fills the activation buffer (the cache of the backward pass).</summary>
         /// <param name="input">The model's input.</param>
         /// <param name="logits">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
         /// <param name="dropout">Apply dropout (training).</param>
-        private void Forward(global::System.ReadOnlySpan<float> input, bool logits, bool dropout)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Forward(global::System.ReadOnlySpan<float> input, bool logits, bool dropout)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> a = _work;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> a = __work;
             const int T = Steps, B = BatchSize;
 
             // Stage the input time-major: x[t, b, :] = input[b, t, :]
             for (int b = 0; b < B; b++)
             {
                 for (int t = 0; t < T; t++)
-                    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(A.input + (t * B + b) * InputSize, InputSize));
+                    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(__A.input + (t * B + b) * InputSize, InputSize));
             }
 
             // ── Layer 0: Gru(16) ×2 bidirectional 'gru' ──
             // gru_l0
             {
                 // gx[t] = W_ih x[t] + b_ih for all t at once   [48 x 32]·[32] -> [48], 50·4 rows
-                var gates = a.Slice(A.gru_l0_gates, A.gru_l0_gates_len);
-                var wih = p.Slice(P.gru_weight_ih_l0, P.gru_weight_ih_l0_len);
-                var whh = p.Slice(P.gru_weight_hh_l0, P.gru_weight_hh_l0_len);
-                var bih = p.Slice(P.gru_bias_ih_l0, P.gru_bias_ih_l0_len);
-                var bhh = p.Slice(P.gru_bias_hh_l0, P.gru_bias_hh_l0_len);
+                var gates = a.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len);
+                var wih = p.Slice(__P.gru_weight_ih_l0, __P.gru_weight_ih_l0_len);
+                var whh = p.Slice(__P.gru_weight_hh_l0, __P.gru_weight_hh_l0_len);
+                var bih = p.Slice(__P.gru_bias_ih_l0, __P.gru_bias_ih_l0_len);
+                var bhh = p.Slice(__P.gru_bias_hh_l0, __P.gru_bias_hh_l0_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.input, A.input_len), 32, wih, gates, 48, T * B, 48, 32);
-                var hs = a.Slice(A.gru_l0_out, A.gru_l0_out_len); // [T, B, 32]
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l0_h0, A.gru_l0_h0_len); // [B, 16]
-                var ghs = a.Slice(A.gru_l0_gh, A.gru_l0_gh_len); // [T, B, 48]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.input, __A.input_len), 32, wih, gates, 48, T * B, 48, 32);
+                var hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len); // [T, B, 32]
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l0_h0, __A.gru_l0_h0_len); // [B, 16]
+                var ghs = a.Slice(__A.gru_l0_gh, __A.gru_l0_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
-                    int t = s, tp = t - 1; // tp: the step before
+                    int t = s, t_prev = t - 1; // t_prev: the step before
                     var g = gates.Slice(t * B * 48, B * 48);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32, (B - 1) * 32 + 16); // h[t-1], [B, 16]
-                    int ldh = s == 0 ? 16 : 32; // row stride of hp
+                    // h[t-1], [B, 16]
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
+                    int ldh = s == 0 ? 16 : 32; // row stride of h_prev
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
                     var gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
-                        global::RnnGen.Kernels.Cells.GruForward(g.Slice(b * 48, 48), gh.Slice(b * 48, 48), hp.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32, 16));
+                        global::RnnGen.Kernels.Cells.GruForward(
+                            g.Slice(b * 48, 48), gh.Slice(b * 48, 48), h_prev.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32, 16));
                 }
             }
             // gru_l0_reverse: backward direction, t = T-1 … 0
             {
                 // gx[t] = W_ih x[t] + b_ih for all t at once   [48 x 32]·[32] -> [48], 50·4 rows
-                var gates = a.Slice(A.gru_l0_reverse_gates, A.gru_l0_reverse_gates_len);
-                var wih = p.Slice(P.gru_weight_ih_l0_reverse, P.gru_weight_ih_l0_reverse_len);
-                var whh = p.Slice(P.gru_weight_hh_l0_reverse, P.gru_weight_hh_l0_reverse_len);
-                var bih = p.Slice(P.gru_bias_ih_l0_reverse, P.gru_bias_ih_l0_reverse_len);
-                var bhh = p.Slice(P.gru_bias_hh_l0_reverse, P.gru_bias_hh_l0_reverse_len);
+                var gates = a.Slice(__A.gru_l0_reverse_gates, __A.gru_l0_reverse_gates_len);
+                var wih = p.Slice(__P.gru_weight_ih_l0_reverse, __P.gru_weight_ih_l0_reverse_len);
+                var whh = p.Slice(__P.gru_weight_hh_l0_reverse, __P.gru_weight_hh_l0_reverse_len);
+                var bih = p.Slice(__P.gru_bias_ih_l0_reverse, __P.gru_bias_ih_l0_reverse_len);
+                var bhh = p.Slice(__P.gru_bias_hh_l0_reverse, __P.gru_bias_hh_l0_reverse_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.input, A.input_len), 32, wih, gates, 48, T * B, 48, 32);
-                var hs = a.Slice(A.gru_l0_out, A.gru_l0_out_len); // [T, B, 32]
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l0_reverse_h0, A.gru_l0_reverse_h0_len); // [B, 16]
-                var ghs = a.Slice(A.gru_l0_reverse_gh, A.gru_l0_reverse_gh_len); // [T, B, 48]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.input, __A.input_len), 32, wih, gates, 48, T * B, 48, 32);
+                var hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len); // [T, B, 32]
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l0_reverse_h0, __A.gru_l0_reverse_h0_len); // [B, 16]
+                var ghs = a.Slice(__A.gru_l0_reverse_gh, __A.gru_l0_reverse_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
-                    int t = T - 1 - s, tp = t + 1; // tp: the step before, in this direction
+                    int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction
                     var g = gates.Slice(t * B * 48, B * 48);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16); // h[t-1], [B, 16]
-                    int ldh = s == 0 ? 16 : 32; // row stride of hp
+                    // h[t-1], [B, 16]
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
+                    int ldh = s == 0 ? 16 : 32; // row stride of h_prev
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
                     var gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
-                        global::RnnGen.Kernels.Cells.GruForward(g.Slice(b * 48, 48), gh.Slice(b * 48, 48), hp.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32 + 16, 16));
+                        global::RnnGen.Kernels.Cells.GruForward(
+                            g.Slice(b * 48, 48), gh.Slice(b * 48, 48), h_prev.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32 + 16, 16));
                 }
             }
             // gru_l1
             {
                 // gx[t] = W_ih x[t] + b_ih for all t at once   [48 x 32]·[32] -> [48], 50·4 rows
-                var gates = a.Slice(A.gru_l1_gates, A.gru_l1_gates_len);
-                var wih = p.Slice(P.gru_weight_ih_l1, P.gru_weight_ih_l1_len);
-                var whh = p.Slice(P.gru_weight_hh_l1, P.gru_weight_hh_l1_len);
-                var bih = p.Slice(P.gru_bias_ih_l1, P.gru_bias_ih_l1_len);
-                var bhh = p.Slice(P.gru_bias_hh_l1, P.gru_bias_hh_l1_len);
+                var gates = a.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len);
+                var wih = p.Slice(__P.gru_weight_ih_l1, __P.gru_weight_ih_l1_len);
+                var whh = p.Slice(__P.gru_weight_hh_l1, __P.gru_weight_hh_l1_len);
+                var bih = p.Slice(__P.gru_bias_ih_l1, __P.gru_bias_ih_l1_len);
+                var bhh = p.Slice(__P.gru_bias_hh_l1, __P.gru_bias_hh_l1_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, wih, gates, 48, T * B, 48, 32);
-                var hs = a.Slice(A.gru_l1_out, A.gru_l1_out_len); // [T, B, 32]
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l1_h0, A.gru_l1_h0_len); // [B, 16]
-                var ghs = a.Slice(A.gru_l1_gh, A.gru_l1_gh_len); // [T, B, 48]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    a.Slice(__A.gru_l0_out, __A.gru_l0_out_len), 32, wih, gates, 48, T * B, 48, 32);
+                var hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len); // [T, B, 32]
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l1_h0, __A.gru_l1_h0_len); // [B, 16]
+                var ghs = a.Slice(__A.gru_l1_gh, __A.gru_l1_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
-                    int t = s, tp = t - 1; // tp: the step before
+                    int t = s, t_prev = t - 1; // t_prev: the step before
                     var g = gates.Slice(t * B * 48, B * 48);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32, (B - 1) * 32 + 16); // h[t-1], [B, 16]
-                    int ldh = s == 0 ? 16 : 32; // row stride of hp
+                    // h[t-1], [B, 16]
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
+                    int ldh = s == 0 ? 16 : 32; // row stride of h_prev
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
                     var gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
-                        global::RnnGen.Kernels.Cells.GruForward(g.Slice(b * 48, 48), gh.Slice(b * 48, 48), hp.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32, 16));
+                        global::RnnGen.Kernels.Cells.GruForward(
+                            g.Slice(b * 48, 48), gh.Slice(b * 48, 48), h_prev.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32, 16));
                 }
             }
             // gru_l1_reverse: backward direction, t = T-1 … 0
             {
                 // gx[t] = W_ih x[t] + b_ih for all t at once   [48 x 32]·[32] -> [48], 50·4 rows
-                var gates = a.Slice(A.gru_l1_reverse_gates, A.gru_l1_reverse_gates_len);
-                var wih = p.Slice(P.gru_weight_ih_l1_reverse, P.gru_weight_ih_l1_reverse_len);
-                var whh = p.Slice(P.gru_weight_hh_l1_reverse, P.gru_weight_hh_l1_reverse_len);
-                var bih = p.Slice(P.gru_bias_ih_l1_reverse, P.gru_bias_ih_l1_reverse_len);
-                var bhh = p.Slice(P.gru_bias_hh_l1_reverse, P.gru_bias_hh_l1_reverse_len);
+                var gates = a.Slice(__A.gru_l1_reverse_gates, __A.gru_l1_reverse_gates_len);
+                var wih = p.Slice(__P.gru_weight_ih_l1_reverse, __P.gru_weight_ih_l1_reverse_len);
+                var whh = p.Slice(__P.gru_weight_hh_l1_reverse, __P.gru_weight_hh_l1_reverse_len);
+                var bih = p.Slice(__P.gru_bias_ih_l1_reverse, __P.gru_bias_ih_l1_reverse_len);
+                var bhh = p.Slice(__P.gru_bias_hh_l1_reverse, __P.gru_bias_hh_l1_reverse_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, wih, gates, 48, T * B, 48, 32);
-                var hs = a.Slice(A.gru_l1_out, A.gru_l1_out_len); // [T, B, 32]
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l1_reverse_h0, A.gru_l1_reverse_h0_len); // [B, 16]
-                var ghs = a.Slice(A.gru_l1_reverse_gh, A.gru_l1_reverse_gh_len); // [T, B, 48]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    a.Slice(__A.gru_l0_out, __A.gru_l0_out_len), 32, wih, gates, 48, T * B, 48, 32);
+                var hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len); // [T, B, 32]
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l1_reverse_h0, __A.gru_l1_reverse_h0_len); // [B, 16]
+                var ghs = a.Slice(__A.gru_l1_reverse_gh, __A.gru_l1_reverse_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
-                    int t = T - 1 - s, tp = t + 1; // tp: the step before, in this direction
+                    int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction
                     var g = gates.Slice(t * B * 48, B * 48);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16); // h[t-1], [B, 16]
-                    int ldh = s == 0 ? 16 : 32; // row stride of hp
+                    // h[t-1], [B, 16]
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
+                    int ldh = s == 0 ? 16 : 32; // row stride of h_prev
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
                     var gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, gh, 48, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
-                        global::RnnGen.Kernels.Cells.GruForward(g.Slice(b * 48, 48), gh.Slice(b * 48, 48), hp.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32 + 16, 16));
+                        global::RnnGen.Kernels.Cells.GruForward(
+                            g.Slice(b * 48, 48), gh.Slice(b * 48, 48), h_prev.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32 + 16, 16));
                 }
             }
             // Final state: concat(forward h after step T-1, backward h after step 0)
             for (int b = 0; b < B; b++)
             {
-                a.Slice(A.gru_l1_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(A.gru_final + b * 32, 16));
-                a.Slice(A.gru_l1_out + b * 32 + 16, 16).CopyTo(a.Slice(A.gru_final + b * 32 + 16, 16));
+                a.Slice(__A.gru_l1_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(__A.gru_final + b * 32, 16));
+                a.Slice(__A.gru_l1_out + b * 32 + 16, 16).CopyTo(a.Slice(__A.gru_final + b * 32 + 16, 16));
             }
 
             // ── Layer 1: Dense(10, Softmax) 'fc' ──
             // y = softmax(W x + b)   W: [10, 32], rows: one per sequence
             {
-                var y = a.Slice(A.fc_out, A.fc_out_len);
-                global::RnnGen.Kernels.Blas.SetRows(y, 10, B, p.Slice(P.fc_bias, P.fc_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.gru_final, A.gru_final_len), 32, p.Slice(P.fc_weight, P.fc_weight_len), y, 10, B, 10, 32);
+                var y = a.Slice(__A.fc_out, __A.fc_out_len);
+                global::RnnGen.Kernels.Blas.SetRows(y, 10, B, p.Slice(__P.fc_bias, __P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    a.Slice(__A.gru_final, __A.gru_final_len), 32, p.Slice(__P.fc_weight, __P.fc_weight_len), y, 10, B, 10, 32);
                 // In training the loss applies the activation to the logits, fused with it.
                 if (!logits)
                 {
@@ -419,50 +509,66 @@ namespace Demo.Classifiers
         }
 
         /// <summary>Length of the targets of <c>ComputeGradients</c>: [B] class ids.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int TargetLength = 4;
 
         /// <summary>
-        /// Forward pass, loss and back-propagation through time over all 50 steps. The loss is softmax cross-entropy (PyTorch nn.CrossEntropyLoss on the logits),
+        /// Forward pass, loss and back-propagation through time over all 50 steps. The loss is softmax cross-entropy (PyTorch
+        /// nn.CrossEntropyLoss on the logits),
         /// the mean over every target (PyTorch's default reduction). Overwrites <see cref="Gradients"/>; returns the loss.
         /// <paramref name="targets"/>: [B] class ids, batch-first. Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was changed.</exception>
-        public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets) => ComputeGradients(input, targets, default);
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was
+        /// changed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> targets) => ComputeGradients(input, targets, global::System.Span<float>.Empty);
 
         /// <summary>
-        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int})"/>, and, when <paramref name="inputGradients"/> is not empty,
+        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int})"/>, and, when
+        /// <paramref name="inputGradients"/> is not empty,
         /// the gradient of the loss with respect to the input ([B, T, X] batch-first; token models have none: pass an empty span).
         /// </summary>
-        public float ComputeGradients(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
             bool wantInputGradients = inputGradients.Length != 0;
-            if (wantInputGradients) CheckLength(inputGradients.Length, InputLength, nameof(inputGradients));
-            CheckClasses(targets);
-            Forward(input, logits: true, dropout: true);
-            global::System.Array.Clear(_dwork, 0, _dwork.Length);
-            global::System.Array.Clear(_gradients, 0, _gradients.Length);
-            float loss = Loss(targets);
-            Backward(input, wantInputGradients);
-            if (CarryState) CarryFinalState();
+            if (wantInputGradients) __CheckLength(inputGradients.Length, InputLength, "inputGradients");
+            __CheckClasses(targets);
+            __Forward(input, logits: true, dropout: true);
+            global::System.Array.Clear(__dwork, 0, __dwork.Length);
+            global::System.Array.Clear(__gradients, 0, __gradients.Length);
+            float loss = __Loss(targets);
+            __Backward(input, wantInputGradients);
+            if (CarryState) __CarryFinalState();
             if (wantInputGradients)
             {
                 // inputGradients[b, t, :] = dx[t, b, :]
                 for (int b = 0; b < BatchSize; b++)
                     for (int t = 0; t < Steps; t++)
-                        new global::System.ReadOnlySpan<float>(_dwork, A.input + (t * BatchSize + b) * InputSize, InputSize).CopyTo(inputGradients.Slice((b * Steps + t) * InputSize, InputSize));
+                        new global::System.ReadOnlySpan<float>(
+                            __dwork,
+                            __A.input + (t * BatchSize + b) * InputSize,
+                            InputSize).CopyTo(inputGradients.Slice((b * Steps + t) * InputSize, InputSize));
             }
             return loss;
         }
 
-        private static void CheckClasses(global::System.ReadOnlySpan<int> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckClasses(global::System.ReadOnlySpan<int> targets)
         {
             for (int i = 0; i < targets.Length; i++)
             {
                 if ((uint)targets[i] >= OutputSize)
-                    throw new global::System.ArgumentOutOfRangeException(nameof(targets), targets[i], "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "targets",
+                        targets[i],
+                        "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
             }
         }
 
@@ -470,14 +576,15 @@ namespace Demo.Classifiers
         /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
         /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
-            CheckClasses(targets);
-            Forward(input, logits: true, dropout: false);
-            float loss = Loss(targets);
-            if (CarryState) CarryFinalState();
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
+            __CheckClasses(targets);
+            __Forward(input, logits: true, dropout: false);
+            float loss = __Loss(targets);
+            if (CarryState) __CarryFinalState();
             return loss;
         }
 
@@ -485,8 +592,13 @@ namespace Demo.Classifiers
         /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
         /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
         /// </summary>
-        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer)
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state
+        /// are unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float TrainStep(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer)
         {
             if (!TryTrainStep(input, targets, optimizer, out float loss))
                 throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
@@ -499,211 +611,370 @@ namespace Demo.Classifiers
         /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
         /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
         /// </summary>
-        public bool TryTrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public bool TryTrainStep(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer,
+            out float loss)
         {
-            if (optimizer is null) throw new global::System.ArgumentNullException(nameof(optimizer));
+            if (optimizer is null) throw new global::System.ArgumentNullException("optimizer");
             loss = ComputeGradients(input, targets);
-            return float.IsFinite(loss) && optimizer.Step(_parameters, _gradients);
+            return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
         /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
-        private float Loss(global::System.ReadOnlySpan<int> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
             const float scale = 1f / TargetLength; // mean reduction
-            var y = new global::System.Span<float>(_work, A.fc_out, A.fc_out_len);
-            var dy = new global::System.Span<float>(_dwork, A.fc_out, A.fc_out_len);
+            var y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
+            var dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             {
                 int row = b, target = b;
                 // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
-                sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(y.Slice(row * 10, 10), targets[target], dy.Slice(row * 10, 10), scale);
+                sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(
+                    y.Slice(row * 10, 10), targets[target], dy.Slice(row * 10, 10), scale);
             }
             return (float)(sum / TargetLength);
         }
 
-        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into <see cref="Gradients"/>.</summary>
-        private void Backward(global::System.ReadOnlySpan<float> input, bool wantInputGradients)
+        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
+        /// <see cref="Gradients"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Backward(global::System.ReadOnlySpan<float> input, bool wantInputGradients)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> a = _work;
-            global::System.Span<float> d = _dwork;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> g = __gradients;
+            global::System.ReadOnlySpan<float> a = __work;
+            global::System.Span<float> d = __dwork;
             const int T = Steps, B = BatchSize;
 
             // ── Layer 1 backward: Dense(10, Softmax) 'fc' ──
             {
-                var y = a.Slice(A.fc_out, A.fc_out_len);
-                var dy = d.Slice(A.fc_out, A.fc_out_len);
+                var y = a.Slice(__A.fc_out, __A.fc_out_len);
+                var dy = d.Slice(__A.fc_out, __A.fc_out_len);
                 // dy already holds dL/d(logits): the loss differentiated the activation with it.
                 // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [10, 32]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dy, 10, a.Slice(A.gru_final, A.gru_final_len), 32, g.Slice(P.fc_weight, P.fc_weight_len), B, 10, 32);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 10, B, g.Slice(P.fc_bias, P.fc_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulAdd(dy, 10, p.Slice(P.fc_weight, P.fc_weight_len), d.Slice(A.gru_final, A.gru_final_len), 32, B, 10, 32);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dy, 10, a.Slice(__A.gru_final, __A.gru_final_len), 32, g.Slice(__P.fc_weight, __P.fc_weight_len), B, 10, 32);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 10, B, g.Slice(__P.fc_bias, __P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dy, 10, p.Slice(__P.fc_weight, __P.fc_weight_len), d.Slice(__A.gru_final, __A.gru_final_len), 32, B, 10, 32);
             }
 
             // ── Layer 0 backward: Gru(16) ×2 bidirectional 'gru' ──
             // forward: final = concat(h_fwd[T-1], h_bwd[0])   =>   route dfinal back to those steps
             for (int b = 0; b < B; b++)
             {
-                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.gru_final + b * 32, 16), d.Slice(A.gru_l1_out + ((T - 1) * B + b) * 32, 16));
-                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.gru_final + b * 32 + 16, 16), d.Slice(A.gru_l1_out + b * 32 + 16, 16));
+                global::RnnGen.Kernels.Elementwise.Accumulate(
+                    d.Slice(__A.gru_final + b * 32, 16), d.Slice(__A.gru_l1_out + ((T - 1) * B + b) * 32, 16));
+                global::RnnGen.Kernels.Elementwise.Accumulate(
+                    d.Slice(__A.gru_final + b * 32 + 16, 16), d.Slice(__A.gru_l1_out + b * 32 + 16, 16));
             }
             // gru_l1 backward, t = T-1 … 0
             {
-                var gates = a.Slice(A.gru_l1_gates, A.gru_l1_gates_len);
-                var dgates = d.Slice(A.gru_l1_gates, A.gru_l1_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(A.gru_l1_out, A.gru_l1_out_len);
-                var dhs = d.Slice(A.gru_l1_out, A.gru_l1_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(P.gru_weight_hh_l1, P.gru_weight_hh_l1_len);
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l1_h0, A.gru_l1_h0_len);
-                var dh0 = d.Slice(A.gru_l1_h0, A.gru_l1_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var ghs = a.Slice(A.gru_l1_gh, A.gru_l1_gh_len);
-                var dghs = d.Slice(A.gru_l1_gh, A.gru_l1_gh_len);
+                var gates = a.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len);
+                var dgates = d.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len);
+                var dhs = d.Slice(__A.gru_l1_out, __A.gru_l1_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(__P.gru_weight_hh_l1, __P.gru_weight_hh_l1_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l1_h0, __A.gru_l1_h0_len);
+                var dh0 = d.Slice(__A.gru_l1_h0, __A.gru_l1_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                var ghs = a.Slice(__A.gru_l1_gh, __A.gru_l1_gh_len);
+                var dghs = d.Slice(__A.gru_l1_gh, __A.gru_l1_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
-                    int t = s, tp = t - 1;
+                    int t = s, t_prev = t - 1;
                     var dg = dgates.Slice(t * B * 48, B * 48);
                     // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32, (B - 1) * 32 + 16);
-                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 32, (B - 1) * 32 + 16);
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
+                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
                         var dh = dhs.Slice(row * 32, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
-                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hp.Slice(b * ldh, 16), dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhp.Slice(b * ldh, 16));
+                        global::RnnGen.Kernels.Cells.GruBackward(
+                            gates.Slice(row * 48, 48),
+                            ghs.Slice(row * 48, 48),
+                            h_prev.Slice(b * ldh, 16),
+                            dh,
+                            dg.Slice(b * 48, 48),
+                            dghs.Slice(row * 48, 48),
+                            dh_prev.Slice(b * ldh, 16));
                     }
                     // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhp, ldh, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dh_prev, ldh, B, 48, 16);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, g.Slice(P.gru_weight_ih_l1, P.gru_weight_ih_l1_len), T * B, 48, 32);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l1, P.gru_bias_ih_l1_len));
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l1, P.gru_bias_hh_l1_len));
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates,
+                    48,
+                    a.Slice(__A.gru_l0_out, __A.gru_l0_out_len),
+                    32,
+                    g.Slice(__P.gru_weight_ih_l1, __P.gru_weight_ih_l1_len),
+                    T * B,
+                    48,
+                    32);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(__P.gru_bias_ih_l1, __P.gru_bias_ih_l1_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(__P.gru_bias_hh_l1, __P.gru_bias_hh_l1_len));
                 // dW_hh += dgh[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(B * 48, (T - 1) * B * 48), 48, hs.Slice(0, (T - 1) * B * 32), 32, g.Slice(P.gru_weight_hh_l1, P.gru_weight_hh_l1_len), (T - 1) * B, 48, 16);
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, B * 48), 48, h0, 16, g.Slice(P.gru_weight_hh_l1, P.gru_weight_hh_l1_len), B, 48, 16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dghs.Slice(B * 48, (T - 1) * B * 48),
+                    48,
+                    hs.Slice(0, (T - 1) * B * 32),
+                    32,
+                    g.Slice(__P.gru_weight_hh_l1, __P.gru_weight_hh_l1_len),
+                    (T - 1) * B,
+                    48,
+                    16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dghs.Slice(0, B * 48), 48, h0, 16, g.Slice(__P.gru_weight_hh_l1, __P.gru_weight_hh_l1_len), B, 48, 16);
                 // dx += dgates W_ih
-                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l1, P.gru_weight_ih_l1_len), d.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, T * B, 48, 32);
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dgates,
+                    48,
+                    p.Slice(__P.gru_weight_ih_l1, __P.gru_weight_ih_l1_len),
+                    d.Slice(__A.gru_l0_out, __A.gru_l0_out_len),
+                    32,
+                    T * B,
+                    48,
+                    32);
             }
             // gru_l1_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
             {
-                var gates = a.Slice(A.gru_l1_reverse_gates, A.gru_l1_reverse_gates_len);
-                var dgates = d.Slice(A.gru_l1_reverse_gates, A.gru_l1_reverse_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(A.gru_l1_out, A.gru_l1_out_len);
-                var dhs = d.Slice(A.gru_l1_out, A.gru_l1_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(P.gru_weight_hh_l1_reverse, P.gru_weight_hh_l1_reverse_len);
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l1_reverse_h0, A.gru_l1_reverse_h0_len);
-                var dh0 = d.Slice(A.gru_l1_reverse_h0, A.gru_l1_reverse_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var ghs = a.Slice(A.gru_l1_reverse_gh, A.gru_l1_reverse_gh_len);
-                var dghs = d.Slice(A.gru_l1_reverse_gh, A.gru_l1_reverse_gh_len);
+                var gates = a.Slice(__A.gru_l1_reverse_gates, __A.gru_l1_reverse_gates_len);
+                var dgates = d.Slice(__A.gru_l1_reverse_gates, __A.gru_l1_reverse_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len);
+                var dhs = d.Slice(__A.gru_l1_out, __A.gru_l1_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(__P.gru_weight_hh_l1_reverse, __P.gru_weight_hh_l1_reverse_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l1_reverse_h0, __A.gru_l1_reverse_h0_len);
+                var dh0 = d.Slice(__A.gru_l1_reverse_h0, __A.gru_l1_reverse_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                var ghs = a.Slice(__A.gru_l1_reverse_gh, __A.gru_l1_reverse_gh_len);
+                var dghs = d.Slice(__A.gru_l1_reverse_gh, __A.gru_l1_reverse_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
-                    int t = T - 1 - s, tp = t + 1;
+                    int t = T - 1 - s, t_prev = t + 1;
                     var dg = dgates.Slice(t * B * 48, B * 48);
                     // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16);
-                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16);
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
+                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
                         var dh = dhs.Slice(row * 32 + 16, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
-                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hp.Slice(b * ldh, 16), dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhp.Slice(b * ldh, 16));
+                        global::RnnGen.Kernels.Cells.GruBackward(
+                            gates.Slice(row * 48, 48),
+                            ghs.Slice(row * 48, 48),
+                            h_prev.Slice(b * ldh, 16),
+                            dh,
+                            dg.Slice(b * 48, 48),
+                            dghs.Slice(row * 48, 48),
+                            dh_prev.Slice(b * ldh, 16));
                     }
                     // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhp, ldh, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dh_prev, ldh, B, 48, 16);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, g.Slice(P.gru_weight_ih_l1_reverse, P.gru_weight_ih_l1_reverse_len), T * B, 48, 32);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l1_reverse, P.gru_bias_ih_l1_reverse_len));
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l1_reverse, P.gru_bias_hh_l1_reverse_len));
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates,
+                    48,
+                    a.Slice(__A.gru_l0_out, __A.gru_l0_out_len),
+                    32,
+                    g.Slice(__P.gru_weight_ih_l1_reverse, __P.gru_weight_ih_l1_reverse_len),
+                    T * B,
+                    48,
+                    32);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(
+                    dgates, 48, T * B, g.Slice(__P.gru_bias_ih_l1_reverse, __P.gru_bias_ih_l1_reverse_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(
+                    dghs, 48, T * B, g.Slice(__P.gru_bias_hh_l1_reverse, __P.gru_bias_hh_l1_reverse_len));
                 // dW_hh += dgh[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, (T - 1) * B * 48), 48, hs.Slice(B * 32 + 16, (T - 1) * B * 32 - 16), 32, g.Slice(P.gru_weight_hh_l1_reverse, P.gru_weight_hh_l1_reverse_len), (T - 1) * B, 48, 16);
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice((T - 1) * B * 48, B * 48), 48, h0, 16, g.Slice(P.gru_weight_hh_l1_reverse, P.gru_weight_hh_l1_reverse_len), B, 48, 16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dghs.Slice(0, (T - 1) * B * 48),
+                    48,
+                    hs.Slice(B * 32 + 16, (T - 1) * B * 32 - 16),
+                    32,
+                    g.Slice(__P.gru_weight_hh_l1_reverse, __P.gru_weight_hh_l1_reverse_len),
+                    (T - 1) * B,
+                    48,
+                    16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dghs.Slice((T - 1) * B * 48, B * 48),
+                    48,
+                    h0,
+                    16,
+                    g.Slice(__P.gru_weight_hh_l1_reverse, __P.gru_weight_hh_l1_reverse_len),
+                    B,
+                    48,
+                    16);
                 // dx += dgates W_ih
-                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l1_reverse, P.gru_weight_ih_l1_reverse_len), d.Slice(A.gru_l0_out, A.gru_l0_out_len), 32, T * B, 48, 32);
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dgates,
+                    48,
+                    p.Slice(__P.gru_weight_ih_l1_reverse, __P.gru_weight_ih_l1_reverse_len),
+                    d.Slice(__A.gru_l0_out, __A.gru_l0_out_len),
+                    32,
+                    T * B,
+                    48,
+                    32);
             }
             // gru_l0 backward, t = T-1 … 0
             {
-                var gates = a.Slice(A.gru_l0_gates, A.gru_l0_gates_len);
-                var dgates = d.Slice(A.gru_l0_gates, A.gru_l0_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(A.gru_l0_out, A.gru_l0_out_len);
-                var dhs = d.Slice(A.gru_l0_out, A.gru_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(P.gru_weight_hh_l0, P.gru_weight_hh_l0_len);
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l0_h0, A.gru_l0_h0_len);
-                var dh0 = d.Slice(A.gru_l0_h0, A.gru_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var ghs = a.Slice(A.gru_l0_gh, A.gru_l0_gh_len);
-                var dghs = d.Slice(A.gru_l0_gh, A.gru_l0_gh_len);
+                var gates = a.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len);
+                var dgates = d.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len);
+                var dhs = d.Slice(__A.gru_l0_out, __A.gru_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(__P.gru_weight_hh_l0, __P.gru_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l0_h0, __A.gru_l0_h0_len);
+                var dh0 = d.Slice(__A.gru_l0_h0, __A.gru_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                var ghs = a.Slice(__A.gru_l0_gh, __A.gru_l0_gh_len);
+                var dghs = d.Slice(__A.gru_l0_gh, __A.gru_l0_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
-                    int t = s, tp = t - 1;
+                    int t = s, t_prev = t - 1;
                     var dg = dgates.Slice(t * B * 48, B * 48);
                     // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32, (B - 1) * 32 + 16);
-                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 32, (B - 1) * 32 + 16);
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
+                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
                         var dh = dhs.Slice(row * 32, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
-                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hp.Slice(b * ldh, 16), dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhp.Slice(b * ldh, 16));
+                        global::RnnGen.Kernels.Cells.GruBackward(
+                            gates.Slice(row * 48, 48),
+                            ghs.Slice(row * 48, 48),
+                            h_prev.Slice(b * ldh, 16),
+                            dh,
+                            dg.Slice(b * 48, 48),
+                            dghs.Slice(row * 48, 48),
+                            dh_prev.Slice(b * ldh, 16));
                     }
                     // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhp, ldh, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dh_prev, ldh, B, 48, 16);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.input, A.input_len), 32, g.Slice(P.gru_weight_ih_l0, P.gru_weight_ih_l0_len), T * B, 48, 32);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l0, P.gru_bias_ih_l0_len));
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l0, P.gru_bias_hh_l0_len));
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates,
+                    48,
+                    a.Slice(__A.input, __A.input_len),
+                    32,
+                    g.Slice(__P.gru_weight_ih_l0, __P.gru_weight_ih_l0_len),
+                    T * B,
+                    48,
+                    32);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(__P.gru_bias_ih_l0, __P.gru_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(__P.gru_bias_hh_l0, __P.gru_bias_hh_l0_len));
                 // dW_hh += dgh[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(B * 48, (T - 1) * B * 48), 48, hs.Slice(0, (T - 1) * B * 32), 32, g.Slice(P.gru_weight_hh_l0, P.gru_weight_hh_l0_len), (T - 1) * B, 48, 16);
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, B * 48), 48, h0, 16, g.Slice(P.gru_weight_hh_l0, P.gru_weight_hh_l0_len), B, 48, 16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dghs.Slice(B * 48, (T - 1) * B * 48),
+                    48,
+                    hs.Slice(0, (T - 1) * B * 32),
+                    32,
+                    g.Slice(__P.gru_weight_hh_l0, __P.gru_weight_hh_l0_len),
+                    (T - 1) * B,
+                    48,
+                    16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dghs.Slice(0, B * 48), 48, h0, 16, g.Slice(__P.gru_weight_hh_l0, __P.gru_weight_hh_l0_len), B, 48, 16);
                 // dx += dgates W_ih
-                if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l0, P.gru_weight_ih_l0_len), d.Slice(A.input, A.input_len), 32, T * B, 48, 32);
+                if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dgates,
+                    48,
+                    p.Slice(__P.gru_weight_ih_l0, __P.gru_weight_ih_l0_len),
+                    d.Slice(__A.input, __A.input_len),
+                    32,
+                    T * B,
+                    48,
+                    32);
             }
             // gru_l0_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
             {
-                var gates = a.Slice(A.gru_l0_reverse_gates, A.gru_l0_reverse_gates_len);
-                var dgates = d.Slice(A.gru_l0_reverse_gates, A.gru_l0_reverse_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(A.gru_l0_out, A.gru_l0_out_len);
-                var dhs = d.Slice(A.gru_l0_out, A.gru_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(P.gru_weight_hh_l0_reverse, P.gru_weight_hh_l0_reverse_len);
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.gru_l0_reverse_h0, A.gru_l0_reverse_h0_len);
-                var dh0 = d.Slice(A.gru_l0_reverse_h0, A.gru_l0_reverse_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var ghs = a.Slice(A.gru_l0_reverse_gh, A.gru_l0_reverse_gh_len);
-                var dghs = d.Slice(A.gru_l0_reverse_gh, A.gru_l0_reverse_gh_len);
+                var gates = a.Slice(__A.gru_l0_reverse_gates, __A.gru_l0_reverse_gates_len);
+                var dgates = d.Slice(__A.gru_l0_reverse_gates, __A.gru_l0_reverse_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len);
+                var dhs = d.Slice(__A.gru_l0_out, __A.gru_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(__P.gru_weight_hh_l0_reverse, __P.gru_weight_hh_l0_reverse_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l0_reverse_h0, __A.gru_l0_reverse_h0_len);
+                var dh0 = d.Slice(__A.gru_l0_reverse_h0, __A.gru_l0_reverse_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                var ghs = a.Slice(__A.gru_l0_reverse_gh, __A.gru_l0_reverse_gh_len);
+                var dghs = d.Slice(__A.gru_l0_reverse_gh, __A.gru_l0_reverse_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
-                    int t = T - 1 - s, tp = t + 1;
+                    int t = T - 1 - s, t_prev = t + 1;
                     var dg = dgates.Slice(t * B * 48, B * 48);
                     // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16);
-                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 32 + 16, (B - 1) * 32 + 16);
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
+                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
                         var dh = dhs.Slice(row * 32 + 16, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
-                        global::RnnGen.Kernels.Cells.GruBackward(gates.Slice(row * 48, 48), ghs.Slice(row * 48, 48), hp.Slice(b * ldh, 16), dh, dg.Slice(b * 48, 48), dghs.Slice(row * 48, 48), dhp.Slice(b * ldh, 16));
+                        global::RnnGen.Kernels.Cells.GruBackward(
+                            gates.Slice(row * 48, 48),
+                            ghs.Slice(row * 48, 48),
+                            h_prev.Slice(b * ldh, 16),
+                            dh,
+                            dg.Slice(b * 48, 48),
+                            dghs.Slice(row * 48, 48),
+                            dh_prev.Slice(b * ldh, 16));
                     }
                     // forward: gh = W_hh h[t-1] + b_hh   =>   dh[t-1] += dgh W_hh
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dhp, ldh, B, 48, 16);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dghs.Slice(t * B * 48, B * 48), 48, whh, dh_prev, ldh, B, 48, 16);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 48, a.Slice(A.input, A.input_len), 32, g.Slice(P.gru_weight_ih_l0_reverse, P.gru_weight_ih_l0_reverse_len), T * B, 48, 32);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(P.gru_bias_ih_l0_reverse, P.gru_bias_ih_l0_reverse_len));
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(P.gru_bias_hh_l0_reverse, P.gru_bias_hh_l0_reverse_len));
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates,
+                    48,
+                    a.Slice(__A.input, __A.input_len),
+                    32,
+                    g.Slice(__P.gru_weight_ih_l0_reverse, __P.gru_weight_ih_l0_reverse_len),
+                    T * B,
+                    48,
+                    32);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(
+                    dgates, 48, T * B, g.Slice(__P.gru_bias_ih_l0_reverse, __P.gru_bias_ih_l0_reverse_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(
+                    dghs, 48, T * B, g.Slice(__P.gru_bias_hh_l0_reverse, __P.gru_bias_hh_l0_reverse_len));
                 // dW_hh += dgh[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, (T - 1) * B * 48), 48, hs.Slice(B * 32 + 16, (T - 1) * B * 32 - 16), 32, g.Slice(P.gru_weight_hh_l0_reverse, P.gru_weight_hh_l0_reverse_len), (T - 1) * B, 48, 16);
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice((T - 1) * B * 48, B * 48), 48, h0, 16, g.Slice(P.gru_weight_hh_l0_reverse, P.gru_weight_hh_l0_reverse_len), B, 48, 16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dghs.Slice(0, (T - 1) * B * 48),
+                    48,
+                    hs.Slice(B * 32 + 16, (T - 1) * B * 32 - 16),
+                    32,
+                    g.Slice(__P.gru_weight_hh_l0_reverse, __P.gru_weight_hh_l0_reverse_len),
+                    (T - 1) * B,
+                    48,
+                    16);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dghs.Slice((T - 1) * B * 48, B * 48),
+                    48,
+                    h0,
+                    16,
+                    g.Slice(__P.gru_weight_hh_l0_reverse, __P.gru_weight_hh_l0_reverse_len),
+                    B,
+                    48,
+                    16);
                 // dx += dgates W_ih
-                if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 48, p.Slice(P.gru_weight_ih_l0_reverse, P.gru_weight_ih_l0_reverse_len), d.Slice(A.input, A.input_len), 32, T * B, 48, 32);
+                if (wantInputGradients) global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dgates,
+                    48,
+                    p.Slice(__P.gru_weight_ih_l0_reverse, __P.gru_weight_ih_l0_reverse_len),
+                    d.Slice(__A.input, __A.input_len),
+                    32,
+                    T * B,
+                    48,
+                    32);
             }
         }
 
@@ -712,70 +983,85 @@ namespace Demo.Classifiers
         /// previous call instead of zeros, so a long stream can be processed (and trained, with truncated back-propagation
         /// through time: no gradient flows across calls) chunk by chunk. <see cref="ResetState"/> zeroes the carried state.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public bool CarryState
         {
-            get => _carryState;
+            get => __carryState;
             set
             {
-                _carryState = value;
-                if (!value) ClearCarriedState(); // without carrying, every call starts from zeros
+                __carryState = value;
+                if (!value) __ClearCarriedState(); // without carrying, every call starts from zeros
             }
         }
 
-        private bool _carryState;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private bool __carryState;
 
         /// <summary>Copies every recurrent layer's final state into its initial state, for the next call.</summary>
-        private void CarryFinalState()
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __CarryFinalState()
         {
-            global::System.Span<float> a = _work;
+            global::System.Span<float> a = __work;
             const int T = Steps, B = BatchSize;
             // gru_l0: h after its last step (t = T-1)
             for (int b = 0; b < B; b++)
-                a.Slice(A.gru_l0_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(A.gru_l0_h0 + b * 16, 16));
+                a.Slice(__A.gru_l0_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(__A.gru_l0_h0 + b * 16, 16));
             // gru_l0_reverse: h after its last step (t = 0)
             for (int b = 0; b < B; b++)
-                a.Slice(A.gru_l0_out + (0 * B + b) * 32 + 16, 16).CopyTo(a.Slice(A.gru_l0_reverse_h0 + b * 16, 16));
+                a.Slice(__A.gru_l0_out + (0 * B + b) * 32 + 16, 16).CopyTo(a.Slice(__A.gru_l0_reverse_h0 + b * 16, 16));
             // gru_l1: h after its last step (t = T-1)
             for (int b = 0; b < B; b++)
-                a.Slice(A.gru_l1_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(A.gru_l1_h0 + b * 16, 16));
+                a.Slice(__A.gru_l1_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(__A.gru_l1_h0 + b * 16, 16));
             // gru_l1_reverse: h after its last step (t = 0)
             for (int b = 0; b < B; b++)
-                a.Slice(A.gru_l1_out + (0 * B + b) * 32 + 16, 16).CopyTo(a.Slice(A.gru_l1_reverse_h0 + b * 16, 16));
+                a.Slice(__A.gru_l1_out + (0 * B + b) * 32 + 16, 16).CopyTo(a.Slice(__A.gru_l1_reverse_h0 + b * 16, 16));
         }
 
         /// <summary>Zeroes the carried state (see <see cref="CarryState"/>): the next call starts a new sequence.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void ResetState()
         {
-            ClearCarriedState();
+            __ClearCarriedState();
         }
 
-        private void ClearCarriedState()
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __ClearCarriedState()
         {
-            global::System.Array.Clear(_work, A.gru_l0_h0, A.gru_l0_h0_len);
-            global::System.Array.Clear(_work, A.gru_l0_reverse_h0, A.gru_l0_reverse_h0_len);
-            global::System.Array.Clear(_work, A.gru_l1_h0, A.gru_l1_h0_len);
-            global::System.Array.Clear(_work, A.gru_l1_reverse_h0, A.gru_l1_reverse_h0_len);
+            global::System.Array.Clear(__work, __A.gru_l0_h0, __A.gru_l0_h0_len);
+            global::System.Array.Clear(__work, __A.gru_l0_reverse_h0, __A.gru_l0_reverse_h0_len);
+            global::System.Array.Clear(__work, __A.gru_l1_h0, __A.gru_l1_h0_len);
+            global::System.Array.Clear(__work, __A.gru_l1_reverse_h0, __A.gru_l1_reverse_h0_len);
         }
 
         /// <summary>
         /// Loads every parameter from a safetensors file (F32, PyTorch state_dict keys and shapes).
         /// The file is validated completely before anything is copied: on any error the parameters are unchanged.
         /// </summary>
-        /// <exception cref="global::RnnGen.IO.SafetensorsFormatException">A tensor is missing, extra, of the wrong dtype or shape, or the file is malformed.</exception>
-        public void LoadSafetensors(string path) => global::RnnGen.IO.Safetensors.Load(path, s_layout, _parameters);
+        /// <exception cref="global::RnnGen.IO.SafetensorsFormatException">A tensor is missing, extra, of the wrong dtype or shape, or the
+        /// file is malformed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void LoadSafetensors(string path) => global::RnnGen.IO.Safetensors.Load(path, __layout, __parameters);
 
         /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadSafetensors(string)"/>.</summary>
-        public void LoadSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Load(stream, s_layout, _parameters);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void LoadSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Load(stream, __layout, __parameters);
 
-        /// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved over <paramref name="path"/>.</summary>
-        public void SaveSafetensors(string path) => global::RnnGen.IO.Safetensors.Save(path, s_layout, _parameters);
+        /// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved
+        /// over <paramref name="path"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void SaveSafetensors(string path) => global::RnnGen.IO.Safetensors.Save(path, __layout, __parameters);
 
         /// <summary>Writes every parameter to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Save(stream, s_layout, _parameters);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void SaveSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Save(stream, __layout, __parameters);
 
-        global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => s_parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => __parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.IRnnModel.InputLength => InputLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.IRnnModel.OutputLength => OutputLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.ITrainableRnnModel<float, int>.TargetLength => TargetLength;
     }
 }

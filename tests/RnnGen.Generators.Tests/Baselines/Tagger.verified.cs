@@ -30,6 +30,12 @@
 //   tags.weight       [3, 9]       offset      1833  length        27
 //   tags.bias         [3]          offset      1860  length         3
 //
+// Memory per instance: 41800 bytes (0.04 MiB):
+//   parameters and their gradients 2 × 1863 floats, activations and their gradients 2 × 3230,
+//   streaming state 62, streaming scratch 202.
+// Offset tables: __P (parameters; gradients alike), __A (activations; their gradients alike),
+//   __S (streaming state), __Q (streaming scratch).
+//
 // Activations: 3230 floats; streaming state: 62; streaming scratch: 202.
 //   emb_out                      offset         0  length       192  [T, B, D] = [12, 2, 8] embedded tokens
 //   enc_l0_h0                    offset       192  length        12  [B, H] = [2, 6] h before the first step (zeros, or the carried state)
@@ -51,30 +57,41 @@
 
 static partial class Outer
 {
-    /// <summary>RnnGen model: ManyToMany, T = 12, B = 2, token ids → Embedding(100, 8) 'emb' → Gru(6, ResetBefore) 'enc' → Dense(5, Relu) 'mid' → SimpleRnn(7, Relu) 'rnn' → Lstm(9) 'top' → Dense(3, Sigmoid) 'tags', Y = 3.</summary>
+    /// <summary>RnnGen model: ManyToMany, T = 12, B = 2, token ids → Embedding(100, 8) 'emb' → Gru(6, ResetBefore) 'enc' → Dense(5, Relu)
+    /// 'mid' → SimpleRnn(7, Relu) 'rnn' → Lstm(9) 'top' → Dense(3, Sigmoid) 'tags', Y = 3.</summary>
     partial class Tagger : global::RnnGen.ITrainableRnnModel<int, float>, global::RnnGen.IStreamingRnnModel<int>
     {
         /// <summary>Features per input step: 1, a token id (see <see cref="VocabularySize"/>).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int InputSize = 1;
         /// <summary>Token ids run from 0 to VocabularySize − 1.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int VocabularySize = 100;
         /// <summary>Sequence length T.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int Steps = 12;
         /// <summary>Features per output row Y.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputSize = 3;
         /// <summary>The batch size B the code is specialized for.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int BatchSize = 2;
         /// <summary>Number of floats in <see cref="Parameters"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int ParameterCount = 1863;
         /// <summary>Length of <c>Predict</c>'s input: [B, T] token ids.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int InputLength = 24;
         /// <summary>Length of <c>Predict</c>'s output: [B, T, Y], batch-first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputLength = 72;
         /// <summary>The seed of the parameterless constructor.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int DefaultSeed = 42;
 
         /// <summary>Offsets and lengths of the parameter tensors in the flat parameter buffer.</summary>
-        private static class P
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __P
         {
             public const int emb_weight = 0, emb_weight_len = 800; // emb.weight [100, 8]
             public const int enc_weight_ih_l0 = 800, enc_weight_ih_l0_len = 144; // enc.weight_ih_l0 [18, 8]
@@ -96,7 +113,8 @@ static partial class Outer
         }
 
         /// <summary>Offsets and lengths of the regions of the activation buffer.</summary>
-        private static class A
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __A
         {
             public const int emb_out = 0, emb_out_len = 192; // [T, B, D] = [12, 2, 8] embedded tokens
             public const int enc_l0_h0 = 192, enc_l0_h0_len = 12; // [B, H] = [2, 6] h before the first step (zeros, or the carried state)
@@ -117,33 +135,42 @@ static partial class Outer
         }
 
         /// <summary>Offsets of the streaming state (S) and of the streaming scratch (Q).</summary>
-        private static class S
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __S
         {
             public const int enc_l0_h = 0, enc_l0_h_len = 12; // [B, H] = [2, 6] h
             public const int rnn_l0_h = 12, rnn_l0_h_len = 14; // [B, H] = [2, 7] h
             public const int top_l0_h = 26, top_l0_h_len = 18; // [B, H] = [2, 9] h
-            public const int top_l0_c_2 = 44, top_l0_c_2_len = 18; // [B, H] = [2, 9] c
+            public const int top_l0_c = 44, top_l0_c_len = 18; // [B, H] = [2, 9] c
         }
-        private static class Q
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __Q
         {
-            public const int emb_out_2 = 0, emb_out_2_len = 16; // [B, D] embedded tokens of one step
+            public const int emb_out = 0, emb_out_len = 16; // [B, D] embedded tokens of one step
             public const int enc_gates = 16, enc_gates_len = 36; // [B, 3H] one step's gates
             public const int enc_gh = 52, enc_gh_len = 36; // [B, 3H] one step's W_hh h + b_hh
             public const int enc_rh = 88, enc_rh_len = 12; // [B, H] one step's r ⊙ h
-            public const int mid_out_2 = 100, mid_out_2_len = 10; // [B, 5] one step's output
+            public const int mid_out = 100, mid_out_len = 10; // [B, 5] one step's output
             public const int rnn_gates = 110, rnn_gates_len = 14; // [B, 1H] one step's gates
             public const int top_gates = 124, top_gates_len = 72; // [B, 4H] one step's gates
-            public const int tags_out_2 = 196, tags_out_2_len = 6; // [B, 3] one step's output
+            public const int tags_out = 196, tags_out_len = 6; // [B, 3] one step's output
         }
 
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _work = new float[3230];
-        private readonly float[] _dwork = new float[3230]; // gradients of the activations, same layout as _work
-        private readonly float[] _state = new float[62];
-        private readonly float[] _stepWork = new float[202];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __parameters = new float[ParameterCount];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __gradients = new float[ParameterCount];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __work = new float[3230];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __dwork = new float[3230]; // gradients of the activations, same layout as __work
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __state = new float[62];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __stepWork = new float[202];
 
         /// <summary>Creates the model with parameters initialized like PyTorch's defaults from <see cref="DefaultSeed"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Tagger() : this(DefaultSeed) { }
 
         /// <summary>
@@ -151,40 +178,79 @@ static partial class Outer
         /// recurrent tensors U(-1/√H, 1/√H), Dense weight and bias U(-1/√in, 1/√in), Embedding N(0, 1).
         /// The same seed gives the same numbers on every machine.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Tagger(int seed)
         {
             var rng = new global::RnnGen.Initialization.RnnRandom(seed);
-            global::System.Span<float> p = _parameters;
-            global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(P.emb_weight, P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.enc_weight_ih_l0, P.enc_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng); // enc.weight_ih_l0 ~ U(±1/√6)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.enc_weight_hh_l0, P.enc_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng); // enc.weight_hh_l0 ~ U(±1/√6)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.enc_bias_ih_l0, P.enc_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng); // enc.bias_ih_l0 ~ U(±1/√6)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.enc_bias_hh_l0, P.enc_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng); // enc.bias_hh_l0 ~ U(±1/√6)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.mid_weight, P.mid_weight_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng); // mid.weight ~ U(±1/√6)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.mid_bias, P.mid_bias_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng); // mid.bias ~ U(±1/√6)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.rnn_weight_ih_l0, P.rnn_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(7)), rng); // rnn.weight_ih_l0 ~ U(±1/√7)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(7)), rng); // rnn.weight_hh_l0 ~ U(±1/√7)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.rnn_bias_ih_l0, P.rnn_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(7)), rng); // rnn.bias_ih_l0 ~ U(±1/√7)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.rnn_bias_hh_l0, P.rnn_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(7)), rng); // rnn.bias_hh_l0 ~ U(±1/√7)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.top_weight_ih_l0, P.top_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng); // top.weight_ih_l0 ~ U(±1/√9)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng); // top.weight_hh_l0 ~ U(±1/√9)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.top_bias_ih_l0, P.top_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng); // top.bias_ih_l0 ~ U(±1/√9)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.top_bias_hh_l0, P.top_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng); // top.bias_hh_l0 ~ U(±1/√9)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.tags_weight, P.tags_weight_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng); // tags.weight ~ U(±1/√9)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.tags_bias, P.tags_bias_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng); // tags.bias ~ U(±1/√9)
+            global::System.Span<float> p = __parameters;
+            global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(__P.emb_weight, __P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
+            // enc.weight_ih_l0 ~ U(±1/√6)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.enc_weight_ih_l0, __P.enc_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng);
+            // enc.weight_hh_l0 ~ U(±1/√6)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.enc_weight_hh_l0, __P.enc_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng);
+            // enc.bias_ih_l0 ~ U(±1/√6)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.enc_bias_ih_l0, __P.enc_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng);
+            // enc.bias_hh_l0 ~ U(±1/√6)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.enc_bias_hh_l0, __P.enc_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng);
+            // mid.weight ~ U(±1/√6)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.mid_weight, __P.mid_weight_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng);
+            // mid.bias ~ U(±1/√6)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.mid_bias, __P.mid_bias_len), (float)(1.0 / global::System.Math.Sqrt(6)), rng);
+            // rnn.weight_ih_l0 ~ U(±1/√7)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.rnn_weight_ih_l0, __P.rnn_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(7)), rng);
+            // rnn.weight_hh_l0 ~ U(±1/√7)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(7)), rng);
+            // rnn.bias_ih_l0 ~ U(±1/√7)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.rnn_bias_ih_l0, __P.rnn_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(7)), rng);
+            // rnn.bias_hh_l0 ~ U(±1/√7)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.rnn_bias_hh_l0, __P.rnn_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(7)), rng);
+            // top.weight_ih_l0 ~ U(±1/√9)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.top_weight_ih_l0, __P.top_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng);
+            // top.weight_hh_l0 ~ U(±1/√9)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng);
+            // top.bias_ih_l0 ~ U(±1/√9)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.top_bias_ih_l0, __P.top_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng);
+            // top.bias_hh_l0 ~ U(±1/√9)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.top_bias_hh_l0, __P.top_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng);
+            // tags.weight ~ U(±1/√9)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.tags_weight, __P.tags_weight_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng);
+            // tags.bias ~ U(±1/√9)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.tags_bias, __P.tags_bias_len), (float)(1.0 / global::System.Math.Sqrt(9)), rng);
         }
 
-        /// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref="ParameterNames"/>). Writes are seen by the next call.</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref="ParameterNames"/>). Writes are
+        /// seen by the next call.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Parameters => __parameters;
 
         /// <summary>Gradients, parallel to <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> Gradients => _gradients;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Gradients => __gradients;
 
         /// <summary>The parameter tensors' PyTorch state_dict keys, in buffer order.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => s_parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => __parameterNames;
 
         // Read-only: a caller cannot change the names the weight I/O relies on.
-        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_parameterNames = global::System.Array.AsReadOnly(new string[]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> __parameterNames =
+            global::System.Array.AsReadOnly(new string[]
         {
             "emb.weight",
             "enc.weight_ih_l0",
@@ -205,45 +271,51 @@ static partial class Outer
             "tags.bias",
         });
 
-        private static readonly global::RnnGen.IO.TensorLayout[] s_layout = new global::RnnGen.IO.TensorLayout[]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static readonly global::RnnGen.IO.TensorLayout[] __layout = new global::RnnGen.IO.TensorLayout[]
         {
-            new global::RnnGen.IO.TensorLayout("emb.weight", new int[] { 100, 8 }, P.emb_weight),
-            new global::RnnGen.IO.TensorLayout("enc.weight_ih_l0", new int[] { 18, 8 }, P.enc_weight_ih_l0),
-            new global::RnnGen.IO.TensorLayout("enc.weight_hh_l0", new int[] { 18, 6 }, P.enc_weight_hh_l0),
-            new global::RnnGen.IO.TensorLayout("enc.bias_ih_l0", new int[] { 18 }, P.enc_bias_ih_l0),
-            new global::RnnGen.IO.TensorLayout("enc.bias_hh_l0", new int[] { 18 }, P.enc_bias_hh_l0),
-            new global::RnnGen.IO.TensorLayout("mid.weight", new int[] { 5, 6 }, P.mid_weight),
-            new global::RnnGen.IO.TensorLayout("mid.bias", new int[] { 5 }, P.mid_bias),
-            new global::RnnGen.IO.TensorLayout("rnn.weight_ih_l0", new int[] { 7, 5 }, P.rnn_weight_ih_l0),
-            new global::RnnGen.IO.TensorLayout("rnn.weight_hh_l0", new int[] { 7, 7 }, P.rnn_weight_hh_l0),
-            new global::RnnGen.IO.TensorLayout("rnn.bias_ih_l0", new int[] { 7 }, P.rnn_bias_ih_l0),
-            new global::RnnGen.IO.TensorLayout("rnn.bias_hh_l0", new int[] { 7 }, P.rnn_bias_hh_l0),
-            new global::RnnGen.IO.TensorLayout("top.weight_ih_l0", new int[] { 36, 6 }, P.top_weight_ih_l0),
-            new global::RnnGen.IO.TensorLayout("top.weight_hh_l0", new int[] { 36, 9 }, P.top_weight_hh_l0),
-            new global::RnnGen.IO.TensorLayout("top.bias_ih_l0", new int[] { 36 }, P.top_bias_ih_l0),
-            new global::RnnGen.IO.TensorLayout("top.bias_hh_l0", new int[] { 36 }, P.top_bias_hh_l0),
-            new global::RnnGen.IO.TensorLayout("tags.weight", new int[] { 3, 9 }, P.tags_weight),
-            new global::RnnGen.IO.TensorLayout("tags.bias", new int[] { 3 }, P.tags_bias),
+            new global::RnnGen.IO.TensorLayout("emb.weight", new int[] { 100, 8 }, __P.emb_weight),
+            new global::RnnGen.IO.TensorLayout("enc.weight_ih_l0", new int[] { 18, 8 }, __P.enc_weight_ih_l0),
+            new global::RnnGen.IO.TensorLayout("enc.weight_hh_l0", new int[] { 18, 6 }, __P.enc_weight_hh_l0),
+            new global::RnnGen.IO.TensorLayout("enc.bias_ih_l0", new int[] { 18 }, __P.enc_bias_ih_l0),
+            new global::RnnGen.IO.TensorLayout("enc.bias_hh_l0", new int[] { 18 }, __P.enc_bias_hh_l0),
+            new global::RnnGen.IO.TensorLayout("mid.weight", new int[] { 5, 6 }, __P.mid_weight),
+            new global::RnnGen.IO.TensorLayout("mid.bias", new int[] { 5 }, __P.mid_bias),
+            new global::RnnGen.IO.TensorLayout("rnn.weight_ih_l0", new int[] { 7, 5 }, __P.rnn_weight_ih_l0),
+            new global::RnnGen.IO.TensorLayout("rnn.weight_hh_l0", new int[] { 7, 7 }, __P.rnn_weight_hh_l0),
+            new global::RnnGen.IO.TensorLayout("rnn.bias_ih_l0", new int[] { 7 }, __P.rnn_bias_ih_l0),
+            new global::RnnGen.IO.TensorLayout("rnn.bias_hh_l0", new int[] { 7 }, __P.rnn_bias_hh_l0),
+            new global::RnnGen.IO.TensorLayout("top.weight_ih_l0", new int[] { 36, 6 }, __P.top_weight_ih_l0),
+            new global::RnnGen.IO.TensorLayout("top.weight_hh_l0", new int[] { 36, 9 }, __P.top_weight_hh_l0),
+            new global::RnnGen.IO.TensorLayout("top.bias_ih_l0", new int[] { 36 }, __P.top_bias_ih_l0),
+            new global::RnnGen.IO.TensorLayout("top.bias_hh_l0", new int[] { 36 }, __P.top_bias_hh_l0),
+            new global::RnnGen.IO.TensorLayout("tags.weight", new int[] { 3, 9 }, __P.tags_weight),
+            new global::RnnGen.IO.TensorLayout("tags.bias", new int[] { 3 }, __P.tags_bias),
         };
 
         /// <summary>One parameter tensor by its PyTorch state_dict key (row-major, PyTorch's shape).</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name; the message lists the valid names.</exception>
-        public global::System.Span<float> Parameter(string name) => Slice(_parameters, name);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Parameter(string name) => __Tensor(__parameters, name);
 
         /// <summary>The gradient of one parameter tensor, by its PyTorch state_dict key.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name; the message lists the valid names.</exception>
-        public global::System.Span<float> Gradient(string name) => Slice(_gradients, name);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Gradient(string name) => __Tensor(__gradients, name);
 
         /// <summary>The shape of one parameter tensor, by its PyTorch state_dict key.</summary>
-        public static int[] ParameterShape(string name) => (int[])s_layout[TensorIndex(name)].Shape.Clone();
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public static int[] ParameterShape(string name) => (int[])__layout[__TensorIndex(name)].Shape.Clone();
 
-        private static global::System.Span<float> Slice(float[] buffer, string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static global::System.Span<float> __Tensor(float[] buffer, string name)
         {
-            var tensor = s_layout[TensorIndex(name)];
+            var tensor = __layout[__TensorIndex(name)];
             return new global::System.Span<float>(buffer, tensor.Offset, tensor.Length);
         }
 
-        private static int TensorIndex(string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static int __TensorIndex(string name)
         {
             switch (name)
             {
@@ -264,41 +336,51 @@ static partial class Outer
                 case "top.bias_hh_l0": return 14;
                 case "tags.weight": return 15;
                 case "tags.bias": return 16;
-                default: throw new global::System.ArgumentException("Unknown parameter '" + name + "'. Valid names: emb.weight, enc.weight_ih_l0, enc.weight_hh_l0, enc.bias_ih_l0, enc.bias_hh_l0, mid.weight, mid.bias, rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0, top.weight_ih_l0, top.weight_hh_l0, top.bias_ih_l0, top.bias_hh_l0, tags.weight, tags.bias.", nameof(name));
+                default: throw new global::System.ArgumentException(
+                    "Unknown parameter '" + name + "'. Valid names: " + string.Join(", ", __parameterNames) + ".", "name");
             }
         }
 
         /// <summary>
-        /// Runs the model on a batch: <paramref name="input"/> [B, T] token ids, <paramref name="output"/> [B, T, Y], batch-first and row-major.
+        /// Runs the model on a batch: <paramref name="input"/> [B, T] token ids, <paramref name="output"/> [B, T, Y], batch-first and
+        /// row-major.
         /// Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id is negative or not below <see cref="VocabularySize"/>.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id is negative or not below
+        /// <see cref="VocabularySize"/>.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(output.Length, OutputLength, nameof(output));
-            CheckTokens(input);
-            Forward(input, logits: false, dropout: false);
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(output.Length, OutputLength, "output");
+            __CheckTokens(input);
+            __Forward(input, logits: false, dropout: false);
             // output[b, t, :] = y[t, b, :]
-            global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(_work, A.tags_out, A.tags_out_len);
+            global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(__work, __A.tags_out, __A.tags_out_len);
             for (int b = 0; b < BatchSize; b++)
                 for (int t = 0; t < Steps; t++)
                     y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));
-            if (CarryState) CarryFinalState();
+            if (CarryState) __CarryFinalState();
         }
 
-        private static void CheckLength(int actual, int expected, string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckLength(int actual, int expected, string name)
         {
-            if (actual != expected) throw new global::System.ArgumentException("Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
+            if (actual != expected) throw new global::System.ArgumentException(
+                "Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
         }
 
-        private static void CheckTokens(global::System.ReadOnlySpan<int> tokens)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckTokens(global::System.ReadOnlySpan<int> tokens)
         {
             for (int i = 0; i < tokens.Length; i++)
             {
                 if ((uint)tokens[i] >= VocabularySize)
-                    throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[i], "Token id at index " + i + " is " + tokens[i] + "; ids must be in [0, " + VocabularySize + ").");
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "tokens",
+                        tokens[i],
+                        "Token id at index " + i + " is " + tokens[i] + "; ids must be in [0, " + VocabularySize + ").");
             }
         }
 
@@ -306,10 +388,11 @@ static partial class Outer
         /// <param name="input">The model's input.</param>
         /// <param name="logits">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
         /// <param name="dropout">Apply dropout (training).</param>
-        private void Forward(global::System.ReadOnlySpan<int> input, bool logits, bool dropout)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Forward(global::System.ReadOnlySpan<int> input, bool logits, bool dropout)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> a = _work;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> a = __work;
             const int T = Steps, B = BatchSize;
 
             // ── Layer 0: Embedding(100, 8) 'emb' ──
@@ -317,54 +400,57 @@ static partial class Outer
             for (int b = 0; b < B; b++)
             {
                 for (int t = 0; t < T; t++)
-                    p.Slice(P.emb_weight + input[b * T + t] * 8, 8).CopyTo(a.Slice(A.emb_out + (t * B + b) * 8, 8));
+                    p.Slice(__P.emb_weight + input[b * T + t] * 8, 8).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 8, 8));
             }
 
             // ── Layer 1: Gru(6, ResetBefore) 'enc' ──
             // enc_l0
             {
                 // gx[t] = W_ih x[t] + b_ih for all t at once   [18 x 8]·[8] -> [18], 12·2 rows
-                var gates = a.Slice(A.enc_l0_gates, A.enc_l0_gates_len);
-                var wih = p.Slice(P.enc_weight_ih_l0, P.enc_weight_ih_l0_len);
-                var whh = p.Slice(P.enc_weight_hh_l0, P.enc_weight_hh_l0_len);
-                var bih = p.Slice(P.enc_bias_ih_l0, P.enc_bias_ih_l0_len);
-                var bhh = p.Slice(P.enc_bias_hh_l0, P.enc_bias_hh_l0_len);
+                var gates = a.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len);
+                var wih = p.Slice(__P.enc_weight_ih_l0, __P.enc_weight_ih_l0_len);
+                var whh = p.Slice(__P.enc_weight_hh_l0, __P.enc_weight_hh_l0_len);
+                var bih = p.Slice(__P.enc_bias_ih_l0, __P.enc_bias_ih_l0_len);
+                var bhh = p.Slice(__P.enc_bias_hh_l0, __P.enc_bias_hh_l0_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 18, T * B, bih);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.emb_out, A.emb_out_len), 8, wih, gates, 18, T * B, 18, 8);
-                var hs = a.Slice(A.enc_l0_out, A.enc_l0_out_len); // [T, B, 6]
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.enc_l0_h0, A.enc_l0_h0_len); // [B, 6]
-                var ghs = a.Slice(A.enc_l0_gh, A.enc_l0_gh_len); // [T, B, 18]
-                var rhs = a.Slice(A.enc_l0_rh, A.enc_l0_rh_len); // [T, B, 6]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.emb_out, __A.emb_out_len), 8, wih, gates, 18, T * B, 18, 8);
+                var hs = a.Slice(__A.enc_l0_out, __A.enc_l0_out_len); // [T, B, 6]
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.enc_l0_h0, __A.enc_l0_h0_len); // [B, 6]
+                var ghs = a.Slice(__A.enc_l0_gh, __A.enc_l0_gh_len); // [T, B, 18]
+                var rhs = a.Slice(__A.enc_l0_rh, __A.enc_l0_rh_len); // [T, B, 6]
                 for (int s = 0; s < T; s++)
                 {
-                    int t = s, tp = t - 1; // tp: the step before
+                    int t = s, t_prev = t - 1; // t_prev: the step before
                     var g = gates.Slice(t * B * 18, B * 18);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 6, (B - 1) * 6 + 6); // h[t-1], [B, 6]
-                    const int ldh = 6; // row stride of hp
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 6, (B - 1) * 6 + 6); // h[t-1], [B, 6]
+                    const int ldh = 6; // row stride of h_prev
                     // gh_rz = W_hr,hz h[t-1] + b_hr,hz   [12 x 6]·[6] -> [12]
                     var gh = ghs.Slice(t * B * 18, B * 18);
                     var rh = rhs.Slice(t * B * 6, B * 6);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 18, B, bhh.Slice(0, 12));
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh.Slice(0, 72), gh, 18, B, 12, 6);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh.Slice(0, 72), gh, 18, B, 12, 6);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
-                        global::RnnGen.Kernels.Cells.GruResetBeforeGates(g.Slice(b * 18, 18), gh.Slice(b * 18, 12), hp.Slice(b * ldh, 6), rh.Slice(b * 6, 6));
+                        global::RnnGen.Kernels.Cells.GruResetBeforeGates(
+                            g.Slice(b * 18, 18), gh.Slice(b * 18, 12), h_prev.Slice(b * ldh, 6), rh.Slice(b * 6, 6));
                     // gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [6 x 6]·[6] -> [6]
                     var ghn = gh.Slice(12);
                     global::RnnGen.Kernels.Blas.SetRows(ghn, 18, B, bhh.Slice(12, 6));
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(rh, 6, whh.Slice(72, 36), ghn, 18, B, 6, 6);
                     // n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                     for (int b = 0; b < B; b++)
-                        global::RnnGen.Kernels.Cells.GruResetBeforeFinish(g.Slice(b * 18, 18), ghn.Slice(b * 18, 6), hp.Slice(b * ldh, 6), hs.Slice((t * B + b) * 6, 6));
+                        global::RnnGen.Kernels.Cells.GruResetBeforeFinish(
+                            g.Slice(b * 18, 18), ghn.Slice(b * 18, 6), h_prev.Slice(b * ldh, 6), hs.Slice((t * B + b) * 6, 6));
                 }
             }
 
             // ── Layer 2: Dense(5, Relu) 'mid' ──
             // y = relu(W x + b)   W: [5, 6], rows: every step of every sequence
             {
-                var y = a.Slice(A.mid_out, A.mid_out_len);
-                global::RnnGen.Kernels.Blas.SetRows(y, 5, T * B, p.Slice(P.mid_bias, P.mid_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, p.Slice(P.mid_weight, P.mid_weight_len), y, 5, T * B, 5, 6);
+                var y = a.Slice(__A.mid_out, __A.mid_out_len);
+                global::RnnGen.Kernels.Blas.SetRows(y, 5, T * B, p.Slice(__P.mid_bias, __P.mid_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    a.Slice(__A.enc_l0_out, __A.enc_l0_out_len), 6, p.Slice(__P.mid_weight, __P.mid_weight_len), y, 5, T * B, 5, 6);
                 global::RnnGen.Kernels.Activations.Relu(y);
             }
 
@@ -372,23 +458,23 @@ static partial class Outer
             // rnn_l0
             {
                 // pre[t] = W_ih x[t] + b_ih + b_hh for all t at once   [7 x 5]·[5] -> [7], 12·2 rows
-                var gates = a.Slice(A.rnn_l0_gates, A.rnn_l0_gates_len);
-                var wih = p.Slice(P.rnn_weight_ih_l0, P.rnn_weight_ih_l0_len);
-                var whh = p.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len);
-                var bih = p.Slice(P.rnn_bias_ih_l0, P.rnn_bias_ih_l0_len);
-                var bhh = p.Slice(P.rnn_bias_hh_l0, P.rnn_bias_hh_l0_len);
+                var gates = a.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len);
+                var wih = p.Slice(__P.rnn_weight_ih_l0, __P.rnn_weight_ih_l0_len);
+                var whh = p.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len);
+                var bih = p.Slice(__P.rnn_bias_ih_l0, __P.rnn_bias_ih_l0_len);
+                var bhh = p.Slice(__P.rnn_bias_hh_l0, __P.rnn_bias_hh_l0_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 7, T * B, bih, bhh);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.mid_out, A.mid_out_len), 5, wih, gates, 7, T * B, 7, 5);
-                var hs = a.Slice(A.rnn_l0_out, A.rnn_l0_out_len); // [T, B, 7]
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.rnn_l0_h0, A.rnn_l0_h0_len); // [B, 7]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.mid_out, __A.mid_out_len), 5, wih, gates, 7, T * B, 7, 5);
+                var hs = a.Slice(__A.rnn_l0_out, __A.rnn_l0_out_len); // [T, B, 7]
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.rnn_l0_h0, __A.rnn_l0_h0_len); // [B, 7]
                 for (int s = 0; s < T; s++)
                 {
-                    int t = s, tp = t - 1; // tp: the step before
+                    int t = s, t_prev = t - 1; // t_prev: the step before
                     var g = gates.Slice(t * B * 7, B * 7);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 7, (B - 1) * 7 + 7); // h[t-1], [B, 7]
-                    const int ldh = 7; // row stride of hp
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 7, (B - 1) * 7 + 7); // h[t-1], [B, 7]
+                    const int ldh = 7; // row stride of h_prev
                     // pre += W_hh h[t-1]   [7 x 7]·[7] -> [7]
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 7, B, 7, 7);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 7, B, 7, 7);
                     // h = relu(pre)
                     for (int b = 0; b < B; b++)
                         global::RnnGen.Kernels.Cells.RnnReluForward(g.Slice(b * 7, 7), hs.Slice((t * B + b) * 7, 7));
@@ -399,37 +485,43 @@ static partial class Outer
             // top_l0
             {
                 // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [36 x 6]·[6] -> [36], 12·2 rows
-                var gates = a.Slice(A.top_l0_gates, A.top_l0_gates_len);
-                var wih = p.Slice(P.top_weight_ih_l0, P.top_weight_ih_l0_len);
-                var whh = p.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len);
-                var bih = p.Slice(P.top_bias_ih_l0, P.top_bias_ih_l0_len);
-                var bhh = p.Slice(P.top_bias_hh_l0, P.top_bias_hh_l0_len);
+                var gates = a.Slice(__A.top_l0_gates, __A.top_l0_gates_len);
+                var wih = p.Slice(__P.top_weight_ih_l0, __P.top_weight_ih_l0_len);
+                var whh = p.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len);
+                var bih = p.Slice(__P.top_bias_ih_l0, __P.top_bias_ih_l0_len);
+                var bhh = p.Slice(__P.top_bias_hh_l0, __P.top_bias_hh_l0_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 36, T * B, bih, bhh);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, wih, gates, 36, T * B, 36, 6);
-                var hs = a.Slice(A.top_l0_out, A.top_l0_out_len); // [T, B, 9]
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.top_l0_h0, A.top_l0_h0_len); // [B, 9]
-                var cs = a.Slice(A.top_l0_c, A.top_l0_c_len); // [T, B, 9]
-                global::System.ReadOnlySpan<float> c0 = a.Slice(A.top_l0_c0, A.top_l0_c0_len); // [B, 9]
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    a.Slice(__A.enc_l0_out, __A.enc_l0_out_len), 6, wih, gates, 36, T * B, 36, 6);
+                var hs = a.Slice(__A.top_l0_out, __A.top_l0_out_len); // [T, B, 9]
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.top_l0_h0, __A.top_l0_h0_len); // [B, 9]
+                var cs = a.Slice(__A.top_l0_c, __A.top_l0_c_len); // [T, B, 9]
+                global::System.ReadOnlySpan<float> c0 = a.Slice(__A.top_l0_c0, __A.top_l0_c0_len); // [B, 9]
                 for (int s = 0; s < T; s++)
                 {
-                    int t = s, tp = t - 1; // tp: the step before
+                    int t = s, t_prev = t - 1; // t_prev: the step before
                     var g = gates.Slice(t * B * 36, B * 36);
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 9, (B - 1) * 9 + 9); // h[t-1], [B, 9]
-                    const int ldh = 9; // row stride of hp
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 9, (B - 1) * 9 + 9); // h[t-1], [B, 9]
+                    const int ldh = 9; // row stride of h_prev
                     // gates += W_hh h[t-1]   [36 x 9]·[9] -> [36]
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 36, B, 36, 9);
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 36, B, 36, 9);
                     // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                     for (int b = 0; b < B; b++)
-                        global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 36, 36), s == 0 ? c0.Slice(b * 9, 9) : cs.Slice((tp * B + b) * 9, 9), cs.Slice((t * B + b) * 9, 9), hs.Slice((t * B + b) * 9, 9));
+                        global::RnnGen.Kernels.Cells.LstmForward(
+                            g.Slice(b * 36, 36),
+                            s == 0 ? c0.Slice(b * 9, 9) : cs.Slice((t_prev * B + b) * 9, 9),
+                            cs.Slice((t * B + b) * 9, 9),
+                            hs.Slice((t * B + b) * 9, 9));
                 }
             }
 
             // ── Layer 5: Dense(3, Sigmoid) 'tags' ──
             // y = sigmoid(W x + b)   W: [3, 9], rows: every step of every sequence
             {
-                var y = a.Slice(A.tags_out, A.tags_out_len);
-                global::RnnGen.Kernels.Blas.SetRows(y, 3, T * B, p.Slice(P.tags_bias, P.tags_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.top_l0_out, A.top_l0_out_len), 9, p.Slice(P.tags_weight, P.tags_weight_len), y, 3, T * B, 3, 9);
+                var y = a.Slice(__A.tags_out, __A.tags_out_len);
+                global::RnnGen.Kernels.Blas.SetRows(y, 3, T * B, p.Slice(__P.tags_bias, __P.tags_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    a.Slice(__A.top_l0_out, __A.top_l0_out_len), 9, p.Slice(__P.tags_weight, __P.tags_weight_len), y, 3, T * B, 3, 9);
                 // In training the loss applies the activation to the logits, fused with it.
                 if (!logits)
                 {
@@ -439,34 +531,44 @@ static partial class Outer
         }
 
         /// <summary>Length of the targets of <c>ComputeGradients</c>: [B, T, Y].</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int TargetLength = 72;
 
         /// <summary>
-        /// Forward pass, loss and back-propagation through time over all 12 steps. The loss is binary cross-entropy on the sigmoid outputs (PyTorch nn.BCELoss), computed from the logits,
+        /// Forward pass, loss and back-propagation through time over all 12 steps. The loss is binary cross-entropy on the sigmoid outputs
+        /// (PyTorch nn.BCELoss), computed from the logits,
         /// the mean over every target (PyTorch's default reduction). Overwrites <see cref="Gradients"/>; returns the loss.
         /// <paramref name="targets"/>: [B, T, Y], batch-first. Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was changed.</exception>
-        public float ComputeGradients(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets) => ComputeGradients(input, targets, default);
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was
+        /// changed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<float> targets) => ComputeGradients(input, targets, global::System.Span<float>.Empty);
 
         /// <summary>
-        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{int}, global::System.ReadOnlySpan{float})"/>, and, when <paramref name="inputGradients"/> is not empty,
+        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{int}, global::System.ReadOnlySpan{float})"/>, and, when
+        /// <paramref name="inputGradients"/> is not empty,
         /// the gradient of the loss with respect to the input ([B, T, X] batch-first; token models have none: pass an empty span).
         /// </summary>
-        public float ComputeGradients(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputGradients)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputGradients)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
             bool wantInputGradients = inputGradients.Length != 0;
-            if (wantInputGradients) throw new global::System.ArgumentException("A token model has no input gradient: pass an empty span.", nameof(inputGradients));
-            CheckTokens(input);
-            Forward(input, logits: true, dropout: true);
-            global::System.Array.Clear(_dwork, 0, _dwork.Length);
-            global::System.Array.Clear(_gradients, 0, _gradients.Length);
-            float loss = Loss(targets);
-            Backward(input, wantInputGradients);
-            if (CarryState) CarryFinalState();
+            if (wantInputGradients) throw new global::System.ArgumentException(
+                "A token model has no input gradient: pass an empty span.", "inputGradients");
+            __CheckTokens(input);
+            __Forward(input, logits: true, dropout: true);
+            global::System.Array.Clear(__dwork, 0, __dwork.Length);
+            global::System.Array.Clear(__gradients, 0, __gradients.Length);
+            float loss = __Loss(targets);
+            __Backward(input, wantInputGradients);
+            if (CarryState) __CarryFinalState();
             return loss;
         }
 
@@ -474,14 +576,15 @@ static partial class Outer
         /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
         /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
-            CheckTokens(input);
-            Forward(input, logits: true, dropout: false);
-            float loss = Loss(targets);
-            if (CarryState) CarryFinalState();
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
+            __CheckTokens(input);
+            __Forward(input, logits: true, dropout: false);
+            float loss = __Loss(targets);
+            if (CarryState) __CarryFinalState();
             return loss;
         }
 
@@ -489,8 +592,13 @@ static partial class Outer
         /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
         /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
         /// </summary>
-        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets, global::RnnGen.Training.IOptimizer optimizer)
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state
+        /// are unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float TrainStep(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<float> targets,
+            global::RnnGen.Training.IOptimizer optimizer)
         {
             if (!TryTrainStep(input, targets, optimizer, out float loss))
                 throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
@@ -503,112 +611,155 @@ static partial class Outer
         /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
         /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
         /// </summary>
-        public bool TryTrainStep(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public bool TryTrainStep(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<float> targets,
+            global::RnnGen.Training.IOptimizer optimizer,
+            out float loss)
         {
-            if (optimizer is null) throw new global::System.ArgumentNullException(nameof(optimizer));
+            if (optimizer is null) throw new global::System.ArgumentNullException("optimizer");
             loss = ComputeGradients(input, targets);
-            return float.IsFinite(loss) && optimizer.Step(_parameters, _gradients);
+            return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
         /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
-        private float Loss(global::System.ReadOnlySpan<float> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __Loss(global::System.ReadOnlySpan<float> targets)
         {
             const float scale = 1f / OutputLength; // mean reduction
-            var y = new global::System.Span<float>(_work, A.tags_out, A.tags_out_len);
-            var dy = new global::System.Span<float>(_dwork, A.tags_out, A.tags_out_len);
+            var y = new global::System.Span<float>(__work, __A.tags_out, __A.tags_out_len);
+            var dy = new global::System.Span<float>(__dwork, __A.tags_out, __A.tags_out_len);
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < Steps; t++)
             {
                 int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
                 // loss = max(z, 0) − z·t + log(1 + e^−|z|); dz = (σ(z) − t) / N
-                sum += global::RnnGen.Kernels.Losses.BinaryCrossEntropy(y.Slice(row * 3, 3), targets.Slice(target * 3, 3), dy.Slice(row * 3, 3), scale);
+                sum += global::RnnGen.Kernels.Losses.BinaryCrossEntropy(
+                    y.Slice(row * 3, 3), targets.Slice(target * 3, 3), dy.Slice(row * 3, 3), scale);
             }
             return (float)(sum / OutputLength);
         }
 
-        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into <see cref="Gradients"/>.</summary>
-        private void Backward(global::System.ReadOnlySpan<int> input, bool wantInputGradients)
+        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
+        /// <see cref="Gradients"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Backward(global::System.ReadOnlySpan<int> input, bool wantInputGradients)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> a = _work;
-            global::System.Span<float> d = _dwork;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> g = __gradients;
+            global::System.ReadOnlySpan<float> a = __work;
+            global::System.Span<float> d = __dwork;
             const int T = Steps, B = BatchSize;
 
             // ── Layer 5 backward: Dense(3, Sigmoid) 'tags' ──
             {
-                var y = a.Slice(A.tags_out, A.tags_out_len);
-                var dy = d.Slice(A.tags_out, A.tags_out_len);
+                var y = a.Slice(__A.tags_out, __A.tags_out_len);
+                var dy = d.Slice(__A.tags_out, __A.tags_out_len);
                 // dy already holds dL/d(logits): the loss differentiated the activation with it.
                 // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [3, 9]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dy, 3, a.Slice(A.top_l0_out, A.top_l0_out_len), 9, g.Slice(P.tags_weight, P.tags_weight_len), T * B, 3, 9);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 3, T * B, g.Slice(P.tags_bias, P.tags_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulAdd(dy, 3, p.Slice(P.tags_weight, P.tags_weight_len), d.Slice(A.top_l0_out, A.top_l0_out_len), 9, T * B, 3, 9);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dy, 3, a.Slice(__A.top_l0_out, __A.top_l0_out_len), 9, g.Slice(__P.tags_weight, __P.tags_weight_len), T * B, 3, 9);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 3, T * B, g.Slice(__P.tags_bias, __P.tags_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dy, 3, p.Slice(__P.tags_weight, __P.tags_weight_len), d.Slice(__A.top_l0_out, __A.top_l0_out_len), 9, T * B, 3, 9);
             }
 
             // ── Layer 4 backward: Lstm(9) 'top' ──
             // top_l0 backward, t = T-1 … 0
             {
-                var gates = a.Slice(A.top_l0_gates, A.top_l0_gates_len);
-                var dgates = d.Slice(A.top_l0_gates, A.top_l0_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(A.top_l0_out, A.top_l0_out_len);
-                var dhs = d.Slice(A.top_l0_out, A.top_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len);
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.top_l0_h0, A.top_l0_h0_len);
-                var dh0 = d.Slice(A.top_l0_h0, A.top_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var cs = a.Slice(A.top_l0_c, A.top_l0_c_len);
-                var dcs = d.Slice(A.top_l0_c, A.top_l0_c_len);
-                global::System.ReadOnlySpan<float> c0 = a.Slice(A.top_l0_c0, A.top_l0_c0_len);
-                var dc0 = d.Slice(A.top_l0_c0, A.top_l0_c0_len);
+                var gates = a.Slice(__A.top_l0_gates, __A.top_l0_gates_len);
+                var dgates = d.Slice(__A.top_l0_gates, __A.top_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(__A.top_l0_out, __A.top_l0_out_len);
+                var dhs = d.Slice(__A.top_l0_out, __A.top_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.top_l0_h0, __A.top_l0_h0_len);
+                var dh0 = d.Slice(__A.top_l0_h0, __A.top_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                var cs = a.Slice(__A.top_l0_c, __A.top_l0_c_len);
+                var dcs = d.Slice(__A.top_l0_c, __A.top_l0_c_len);
+                global::System.ReadOnlySpan<float> c0 = a.Slice(__A.top_l0_c0, __A.top_l0_c0_len);
+                var dc0 = d.Slice(__A.top_l0_c0, __A.top_l0_c0_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
-                    int t = s, tp = t - 1;
+                    int t = s, t_prev = t - 1;
                     var dg = dgates.Slice(t * B * 36, B * 36);
                     // h[t-1] and its gradient rows: the output sequence (stride 9), or the initial state (stride 9) before the first step
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 9, (B - 1) * 9 + 9);
-                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 9, (B - 1) * 9 + 9);
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 9, (B - 1) * 9 + 9);
+                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 9, (B - 1) * 9 + 9);
                     const int ldh = 9;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
                         var dh = dhs.Slice(row * 9, 9);
                         // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
-                        global::System.ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * 9, 9) : cs.Slice((tp * B + b) * 9, 9);
-                        var dcPrev = s == 0 ? dc0.Slice(b * 9, 9) : dcs.Slice((tp * B + b) * 9, 9);
-                        global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 36, 36), cPrev, cs.Slice(row * 9, 9), dh, dcs.Slice(row * 9, 9), dcPrev, dg.Slice(b * 36, 36));
+                        global::System.ReadOnlySpan<float> c_prev = s == 0 ? c0.Slice(b * 9, 9) : cs.Slice((t_prev * B + b) * 9, 9);
+                        var dc_prev = s == 0 ? dc0.Slice(b * 9, 9) : dcs.Slice((t_prev * B + b) * 9, 9);
+                        global::RnnGen.Kernels.Cells.LstmBackward(
+                            gates.Slice(row * 36, 36),
+                            c_prev,
+                            cs.Slice(row * 9, 9),
+                            dh,
+                            dcs.Slice(row * 9, 9),
+                            dc_prev,
+                            dg.Slice(b * 36, 36));
                     }
                     // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 36, whh, dhp, ldh, B, 36, 9);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 36, whh, dh_prev, ldh, B, 36, 9);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 36, a.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, g.Slice(P.top_weight_ih_l0, P.top_weight_ih_l0_len), T * B, 36, 6);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 36, T * B, g.Slice(P.top_bias_ih_l0, P.top_bias_ih_l0_len));
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 36, T * B, g.Slice(P.top_bias_hh_l0, P.top_bias_hh_l0_len));
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates,
+                    36,
+                    a.Slice(__A.enc_l0_out, __A.enc_l0_out_len),
+                    6,
+                    g.Slice(__P.top_weight_ih_l0, __P.top_weight_ih_l0_len),
+                    T * B,
+                    36,
+                    6);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 36, T * B, g.Slice(__P.top_bias_ih_l0, __P.top_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 36, T * B, g.Slice(__P.top_bias_hh_l0, __P.top_bias_hh_l0_len));
                 // dW_hh += dgates[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 36, (T - 1) * B * 36), 36, hs.Slice(0, (T - 1) * B * 9), 9, g.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len), (T - 1) * B, 36, 9);
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(0, B * 36), 36, h0, 9, g.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len), B, 36, 9);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates.Slice(B * 36, (T - 1) * B * 36),
+                    36,
+                    hs.Slice(0, (T - 1) * B * 9),
+                    9,
+                    g.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len),
+                    (T - 1) * B,
+                    36,
+                    9);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates.Slice(0, B * 36), 36, h0, 9, g.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len), B, 36, 9);
                 // dx += dgates W_ih
-                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 36, p.Slice(P.top_weight_ih_l0, P.top_weight_ih_l0_len), d.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, T * B, 36, 6);
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dgates,
+                    36,
+                    p.Slice(__P.top_weight_ih_l0, __P.top_weight_ih_l0_len),
+                    d.Slice(__A.enc_l0_out, __A.enc_l0_out_len),
+                    6,
+                    T * B,
+                    36,
+                    6);
             }
 
             // ── Layer 3 backward: SimpleRnn(7, Relu) 'rnn' ──
             // rnn_l0 backward, t = T-1 … 0
             {
-                var gates = a.Slice(A.rnn_l0_gates, A.rnn_l0_gates_len);
-                var dgates = d.Slice(A.rnn_l0_gates, A.rnn_l0_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(A.rnn_l0_out, A.rnn_l0_out_len);
-                var dhs = d.Slice(A.rnn_l0_out, A.rnn_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len);
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.rnn_l0_h0, A.rnn_l0_h0_len);
-                var dh0 = d.Slice(A.rnn_l0_h0, A.rnn_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                var gates = a.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len);
+                var dgates = d.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(__A.rnn_l0_out, __A.rnn_l0_out_len);
+                var dhs = d.Slice(__A.rnn_l0_out, __A.rnn_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.rnn_l0_h0, __A.rnn_l0_h0_len);
+                var dh0 = d.Slice(__A.rnn_l0_h0, __A.rnn_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
                 for (int s = T - 1; s >= 0; s--)
                 {
-                    int t = s, tp = t - 1;
+                    int t = s, t_prev = t - 1;
                     var dg = dgates.Slice(t * B * 7, B * 7);
                     // h[t-1] and its gradient rows: the output sequence (stride 7), or the initial state (stride 7) before the first step
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 7, (B - 1) * 7 + 7);
-                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 7, (B - 1) * 7 + 7);
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 7, (B - 1) * 7 + 7);
+                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 7, (B - 1) * 7 + 7);
                     const int ldh = 7;
                     for (int b = 0; b < B; b++)
                     {
@@ -618,78 +769,142 @@ static partial class Outer
                         global::RnnGen.Kernels.Cells.RnnReluBackward(hs.Slice(row * 7, 7), dh, dg.Slice(b * 7, 7));
                     }
                     // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 7, whh, dhp, ldh, B, 7, 7);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dg, 7, whh, dh_prev, ldh, B, 7, 7);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 7, a.Slice(A.mid_out, A.mid_out_len), 5, g.Slice(P.rnn_weight_ih_l0, P.rnn_weight_ih_l0_len), T * B, 7, 5);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 7, T * B, g.Slice(P.rnn_bias_ih_l0, P.rnn_bias_ih_l0_len));
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 7, T * B, g.Slice(P.rnn_bias_hh_l0, P.rnn_bias_hh_l0_len));
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates,
+                    7,
+                    a.Slice(__A.mid_out, __A.mid_out_len),
+                    5,
+                    g.Slice(__P.rnn_weight_ih_l0, __P.rnn_weight_ih_l0_len),
+                    T * B,
+                    7,
+                    5);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 7, T * B, g.Slice(__P.rnn_bias_ih_l0, __P.rnn_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 7, T * B, g.Slice(__P.rnn_bias_hh_l0, __P.rnn_bias_hh_l0_len));
                 // dW_hh += dgates[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 7, (T - 1) * B * 7), 7, hs.Slice(0, (T - 1) * B * 7), 7, g.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len), (T - 1) * B, 7, 7);
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(0, B * 7), 7, h0, 7, g.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len), B, 7, 7);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates.Slice(B * 7, (T - 1) * B * 7),
+                    7,
+                    hs.Slice(0, (T - 1) * B * 7),
+                    7,
+                    g.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len),
+                    (T - 1) * B,
+                    7,
+                    7);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates.Slice(0, B * 7), 7, h0, 7, g.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len), B, 7, 7);
                 // dx += dgates W_ih
-                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 7, p.Slice(P.rnn_weight_ih_l0, P.rnn_weight_ih_l0_len), d.Slice(A.mid_out, A.mid_out_len), 5, T * B, 7, 5);
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dgates,
+                    7,
+                    p.Slice(__P.rnn_weight_ih_l0, __P.rnn_weight_ih_l0_len),
+                    d.Slice(__A.mid_out, __A.mid_out_len),
+                    5,
+                    T * B,
+                    7,
+                    5);
             }
 
             // ── Layer 2 backward: Dense(5, Relu) 'mid' ──
             {
-                var y = a.Slice(A.mid_out, A.mid_out_len);
-                var dy = d.Slice(A.mid_out, A.mid_out_len);
+                var y = a.Slice(__A.mid_out, __A.mid_out_len);
+                var dy = d.Slice(__A.mid_out, __A.mid_out_len);
                 global::RnnGen.Kernels.ActivationGradients.Relu(y, dy); // forward: y = relu(z)
                 // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [5, 6]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dy, 5, a.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, g.Slice(P.mid_weight, P.mid_weight_len), T * B, 5, 6);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 5, T * B, g.Slice(P.mid_bias, P.mid_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulAdd(dy, 5, p.Slice(P.mid_weight, P.mid_weight_len), d.Slice(A.enc_l0_out, A.enc_l0_out_len), 6, T * B, 5, 6);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dy, 5, a.Slice(__A.enc_l0_out, __A.enc_l0_out_len), 6, g.Slice(__P.mid_weight, __P.mid_weight_len), T * B, 5, 6);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 5, T * B, g.Slice(__P.mid_bias, __P.mid_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dy, 5, p.Slice(__P.mid_weight, __P.mid_weight_len), d.Slice(__A.enc_l0_out, __A.enc_l0_out_len), 6, T * B, 5, 6);
             }
 
             // ── Layer 1 backward: Gru(6, ResetBefore) 'enc' ──
             // enc_l0 backward, t = T-1 … 0
             {
-                var gates = a.Slice(A.enc_l0_gates, A.enc_l0_gates_len);
-                var dgates = d.Slice(A.enc_l0_gates, A.enc_l0_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(A.enc_l0_out, A.enc_l0_out_len);
-                var dhs = d.Slice(A.enc_l0_out, A.enc_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(P.enc_weight_hh_l0, P.enc_weight_hh_l0_len);
-                global::System.ReadOnlySpan<float> h0 = a.Slice(A.enc_l0_h0, A.enc_l0_h0_len);
-                var dh0 = d.Slice(A.enc_l0_h0, A.enc_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var ghs = a.Slice(A.enc_l0_gh, A.enc_l0_gh_len);
-                var dghs = d.Slice(A.enc_l0_gh, A.enc_l0_gh_len);
-                var rhs = a.Slice(A.enc_l0_rh, A.enc_l0_rh_len);
-                var drhs = d.Slice(A.enc_l0_rh, A.enc_l0_rh_len);
+                var gates = a.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len);
+                var dgates = d.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len); // dL/d(pre-activations) per step
+                var hs = a.Slice(__A.enc_l0_out, __A.enc_l0_out_len);
+                var dhs = d.Slice(__A.enc_l0_out, __A.enc_l0_out_len); // dL/dh, complete for step t when t is reached
+                var whh = p.Slice(__P.enc_weight_hh_l0, __P.enc_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> h0 = a.Slice(__A.enc_l0_h0, __A.enc_l0_h0_len);
+                var dh0 = d.Slice(__A.enc_l0_h0, __A.enc_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                var ghs = a.Slice(__A.enc_l0_gh, __A.enc_l0_gh_len);
+                var dghs = d.Slice(__A.enc_l0_gh, __A.enc_l0_gh_len);
+                var rhs = a.Slice(__A.enc_l0_rh, __A.enc_l0_rh_len);
+                var drhs = d.Slice(__A.enc_l0_rh, __A.enc_l0_rh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
-                    int t = s, tp = t - 1;
+                    int t = s, t_prev = t - 1;
                     var dg = dgates.Slice(t * B * 18, B * 18);
                     // h[t-1] and its gradient rows: the output sequence (stride 6), or the initial state (stride 6) before the first step
-                    global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 6, (B - 1) * 6 + 6);
-                    var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 6, (B - 1) * 6 + 6);
+                    global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 6, (B - 1) * 6 + 6);
+                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 6, (B - 1) * 6 + 6);
                     const int ldh = 6;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
                         var dh = dhs.Slice(row * 6, 6);
                         // forward: n = tanh(gx_n + W_hn (r ⊙ h[t-1]) + b_hn); h = (1 − z) ⊙ n + z ⊙ h[t-1]
-                        global::RnnGen.Kernels.Cells.GruResetBeforeBackward(gates.Slice(row * 18, 18), hp.Slice(b * ldh, 6), dh, dg.Slice(b * 18, 18), dghs.Slice(row * 18, 18), dhp.Slice(b * ldh, 6));
+                        global::RnnGen.Kernels.Cells.GruResetBeforeBackward(
+                            gates.Slice(row * 18, 18),
+                            h_prev.Slice(b * ldh, 6),
+                            dh,
+                            dg.Slice(b * 18, 18),
+                            dghs.Slice(row * 18, 18),
+                            dh_prev.Slice(b * ldh, 6));
                     }
                     var dgh = dghs.Slice(t * B * 18, B * 18);
                     var drh = drhs.Slice(t * B * 6, B * 6);
                     // forward: gh_n = W_hn (r ⊙ h[t-1]) + b_hn   =>   d(r ⊙ h[t-1]) = dgh_n W_hn
                     global::RnnGen.Kernels.Blas.MatMulAdd(dgh.Slice(12), 18, whh.Slice(72, 36), drh, 6, B, 6, 6);
                     for (int b = 0; b < B; b++)
-                        global::RnnGen.Kernels.Cells.GruResetBeforeBackwardReset(gates.Slice((t * B + b) * 18, 18), hp.Slice(b * ldh, 6), drh.Slice(b * 6, 6), dg.Slice(b * 18, 18), dgh.Slice(b * 18, 18), dhp.Slice(b * ldh, 6));
+                        global::RnnGen.Kernels.Cells.GruResetBeforeBackwardReset(
+                            gates.Slice((t * B + b) * 18, 18),
+                            h_prev.Slice(b * ldh, 6),
+                            drh.Slice(b * 6, 6),
+                            dg.Slice(b * 18, 18),
+                            dgh.Slice(b * 18, 18),
+                            dh_prev.Slice(b * ldh, 6));
                     // forward: gh_rz = W_h(rz) h[t-1] + b_h(rz)   =>   dh[t-1] += dgh_rz W_h(rz)
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dgh, 18, whh.Slice(0, 72), dhp, ldh, B, 12, 6);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(dgh, 18, whh.Slice(0, 72), dh_prev, ldh, B, 12, 6);
                 }
                 // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 18, a.Slice(A.emb_out, A.emb_out_len), 8, g.Slice(P.enc_weight_ih_l0, P.enc_weight_ih_l0_len), T * B, 18, 8);
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 18, T * B, g.Slice(P.enc_bias_ih_l0, P.enc_bias_ih_l0_len));
-                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 18, T * B, g.Slice(P.enc_bias_hh_l0, P.enc_bias_hh_l0_len));
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dgates,
+                    18,
+                    a.Slice(__A.emb_out, __A.emb_out_len),
+                    8,
+                    g.Slice(__P.enc_weight_ih_l0, __P.enc_weight_ih_l0_len),
+                    T * B,
+                    18,
+                    8);
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 18, T * B, g.Slice(__P.enc_bias_ih_l0, __P.enc_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 18, T * B, g.Slice(__P.enc_bias_hh_l0, __P.enc_bias_hh_l0_len));
                 // dW_h(rz) += dgh_rz[t]ᵀ h[t-1]; dW_hn += dgh_n[t]ᵀ (r ⊙ h[t-1])
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(B * 18, (T - 1) * B * 18), 18, hs.Slice(0, (T - 1) * B * 6), 6, g.Slice(P.enc_weight_hh_l0, 72), (T - 1) * B, 12, 6);
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, B * 18), 18, h0, 6, g.Slice(P.enc_weight_hh_l0, 72), B, 12, 6);
-                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(12), 18, rhs, 6, g.Slice(P.enc_weight_hh_l0 + 72, 36), T * B, 6, 6);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dghs.Slice(B * 18, (T - 1) * B * 18),
+                    18,
+                    hs.Slice(0, (T - 1) * B * 6),
+                    6,
+                    g.Slice(__P.enc_weight_hh_l0, 72),
+                    (T - 1) * B,
+                    12,
+                    6);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(dghs.Slice(0, B * 18), 18, h0, 6, g.Slice(__P.enc_weight_hh_l0, 72), B, 12, 6);
+                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    dghs.Slice(12), 18, rhs, 6, g.Slice(__P.enc_weight_hh_l0 + 72, 36), T * B, 6, 6);
                 // dx += dgates W_ih
-                global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 18, p.Slice(P.enc_weight_ih_l0, P.enc_weight_ih_l0_len), d.Slice(A.emb_out, A.emb_out_len), 8, T * B, 18, 8);
+                global::RnnGen.Kernels.Blas.MatMulAdd(
+                    dgates,
+                    18,
+                    p.Slice(__P.enc_weight_ih_l0, __P.enc_weight_ih_l0_len),
+                    d.Slice(__A.emb_out, __A.emb_out_len),
+                    8,
+                    T * B,
+                    18,
+                    8);
             }
 
             // ── Layer 0 backward: Embedding(100, 8) 'emb' ──
@@ -698,7 +913,8 @@ static partial class Outer
             {
                 for (int t = 0; t < T; t++)
                 {
-                    global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.emb_out + (t * B + b) * 8, 8), g.Slice(P.emb_weight + input[b * T + t] * 8, 8));
+                    global::RnnGen.Kernels.Elementwise.Accumulate(
+                        d.Slice(__A.emb_out + (t * B + b) * 8, 8), g.Slice(__P.emb_weight + input[b * T + t] * 8, 8));
                 }
             }
         }
@@ -709,71 +925,77 @@ static partial class Outer
         /// Feeding a sequence step by step gives the same outputs as <c>Predict</c>. Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Step(global::System.ReadOnlySpan<int> x, global::System.Span<float> y)
         {
-            CheckLength(x.Length, BatchSize, nameof(x));
-            CheckLength(y.Length, BatchSize * OutputSize, nameof(y));
-            CheckTokens(x);
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> st = _state;
-            global::System.Span<float> q = _stepWork;
+            __CheckLength(x.Length, BatchSize, "x");
+            __CheckLength(y.Length, BatchSize * OutputSize, "y");
+            __CheckTokens(x);
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> st = __state;
+            global::System.Span<float> q = __stepWork;
             const int B = BatchSize;
 
             // ── Layer 0: Embedding(100, 8) 'emb' ──
             for (int b = 0; b < B; b++)
-                p.Slice(P.emb_weight + x[b] * 8, 8).CopyTo(q.Slice(Q.emb_out_2 + b * 8, 8));
+                p.Slice(__P.emb_weight + x[b] * 8, 8).CopyTo(q.Slice(__Q.emb_out + b * 8, 8));
 
             // ── Layer 1: Gru(6, ResetBefore) 'enc' ──
             // enc_l0
             {
-                var h = st.Slice(S.enc_l0_h, S.enc_l0_h_len); // [B, 6], h[t-1] in, h[t] out
-                var g = q.Slice(Q.enc_gates, Q.enc_gates_len);
-                var whh = p.Slice(P.enc_weight_hh_l0, P.enc_weight_hh_l0_len);
-                var bhh = p.Slice(P.enc_bias_hh_l0, P.enc_bias_hh_l0_len);
+                var h = st.Slice(__S.enc_l0_h, __S.enc_l0_h_len); // [B, 6], h[t-1] in, h[t] out
+                var g = q.Slice(__Q.enc_gates, __Q.enc_gates_len);
+                var whh = p.Slice(__P.enc_weight_hh_l0, __P.enc_weight_hh_l0_len);
+                var bhh = p.Slice(__P.enc_bias_hh_l0, __P.enc_bias_hh_l0_len);
                 // gx = W_ih x + b_ih
-                global::RnnGen.Kernels.Blas.SetRows(g, 18, B, p.Slice(P.enc_bias_ih_l0, P.enc_bias_ih_l0_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(q.Slice(Q.emb_out_2, Q.emb_out_2_len), 8, p.Slice(P.enc_weight_ih_l0, P.enc_weight_ih_l0_len), g, 18, B, 18, 8);
-                global::System.ReadOnlySpan<float> hp = h; // h[t-1]; the cell overwrites it with h[t] element by element
+                global::RnnGen.Kernels.Blas.SetRows(g, 18, B, p.Slice(__P.enc_bias_ih_l0, __P.enc_bias_ih_l0_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    q.Slice(__Q.emb_out, __Q.emb_out_len), 8, p.Slice(__P.enc_weight_ih_l0, __P.enc_weight_ih_l0_len), g, 18, B, 18, 8);
+                global::System.ReadOnlySpan<float> h_prev = h; // h[t-1]; the cell overwrites it with h[t] element by element
                 const int ldh = 6;
                 // gh_rz = W_hr,hz h[t-1] + b_hr,hz   [12 x 6]·[6] -> [12]
-                var gh = q.Slice(Q.enc_gh, Q.enc_gh_len);
-                var rh = q.Slice(Q.enc_rh, Q.enc_rh_len);
+                var gh = q.Slice(__Q.enc_gh, __Q.enc_gh_len);
+                var rh = q.Slice(__Q.enc_rh, __Q.enc_rh_len);
                 global::RnnGen.Kernels.Blas.SetRows(gh, 18, B, bhh.Slice(0, 12));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh.Slice(0, 72), gh, 18, B, 12, 6);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh.Slice(0, 72), gh, 18, B, 12, 6);
                 // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]
                 for (int b = 0; b < B; b++)
-                    global::RnnGen.Kernels.Cells.GruResetBeforeGates(g.Slice(b * 18, 18), gh.Slice(b * 18, 12), hp.Slice(b * ldh, 6), rh.Slice(b * 6, 6));
+                    global::RnnGen.Kernels.Cells.GruResetBeforeGates(
+                        g.Slice(b * 18, 18), gh.Slice(b * 18, 12), h_prev.Slice(b * ldh, 6), rh.Slice(b * 6, 6));
                 // gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [6 x 6]·[6] -> [6]
                 var ghn = gh.Slice(12);
                 global::RnnGen.Kernels.Blas.SetRows(ghn, 18, B, bhh.Slice(12, 6));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(rh, 6, whh.Slice(72, 36), ghn, 18, B, 6, 6);
                 // n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
                 for (int b = 0; b < B; b++)
-                    global::RnnGen.Kernels.Cells.GruResetBeforeFinish(g.Slice(b * 18, 18), ghn.Slice(b * 18, 6), hp.Slice(b * ldh, 6), h.Slice(b * 6, 6));
+                    global::RnnGen.Kernels.Cells.GruResetBeforeFinish(
+                        g.Slice(b * 18, 18), ghn.Slice(b * 18, 6), h_prev.Slice(b * ldh, 6), h.Slice(b * 6, 6));
             }
 
             // ── Layer 2: Dense(5, Relu) 'mid' ──
             {
-                var o = q.Slice(Q.mid_out_2, Q.mid_out_2_len);
-                global::RnnGen.Kernels.Blas.SetRows(o, 5, B, p.Slice(P.mid_bias, P.mid_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(st.Slice(S.enc_l0_h, S.enc_l0_h_len), 6, p.Slice(P.mid_weight, P.mid_weight_len), o, 5, B, 5, 6);
+                var o = q.Slice(__Q.mid_out, __Q.mid_out_len);
+                global::RnnGen.Kernels.Blas.SetRows(o, 5, B, p.Slice(__P.mid_bias, __P.mid_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    st.Slice(__S.enc_l0_h, __S.enc_l0_h_len), 6, p.Slice(__P.mid_weight, __P.mid_weight_len), o, 5, B, 5, 6);
                 global::RnnGen.Kernels.Activations.Relu(o);
             }
 
             // ── Layer 3: SimpleRnn(7, Relu) 'rnn' ──
             // rnn_l0
             {
-                var h = st.Slice(S.rnn_l0_h, S.rnn_l0_h_len); // [B, 7], h[t-1] in, h[t] out
-                var g = q.Slice(Q.rnn_gates, Q.rnn_gates_len);
-                var whh = p.Slice(P.rnn_weight_hh_l0, P.rnn_weight_hh_l0_len);
-                var bhh = p.Slice(P.rnn_bias_hh_l0, P.rnn_bias_hh_l0_len);
+                var h = st.Slice(__S.rnn_l0_h, __S.rnn_l0_h_len); // [B, 7], h[t-1] in, h[t] out
+                var g = q.Slice(__Q.rnn_gates, __Q.rnn_gates_len);
+                var whh = p.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len);
+                var bhh = p.Slice(__P.rnn_bias_hh_l0, __P.rnn_bias_hh_l0_len);
                 // gates = W_ih x + b_ih + b_hh
-                global::RnnGen.Kernels.Blas.SetRows(g, 7, B, p.Slice(P.rnn_bias_ih_l0, P.rnn_bias_ih_l0_len), bhh);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(q.Slice(Q.mid_out_2, Q.mid_out_2_len), 5, p.Slice(P.rnn_weight_ih_l0, P.rnn_weight_ih_l0_len), g, 7, B, 7, 5);
-                global::System.ReadOnlySpan<float> hp = h; // h[t-1]; the cell overwrites it with h[t] element by element
+                global::RnnGen.Kernels.Blas.SetRows(g, 7, B, p.Slice(__P.rnn_bias_ih_l0, __P.rnn_bias_ih_l0_len), bhh);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    q.Slice(__Q.mid_out, __Q.mid_out_len), 5, p.Slice(__P.rnn_weight_ih_l0, __P.rnn_weight_ih_l0_len), g, 7, B, 7, 5);
+                global::System.ReadOnlySpan<float> h_prev = h; // h[t-1]; the cell overwrites it with h[t] element by element
                 const int ldh = 7;
                 // pre += W_hh h[t-1]   [7 x 7]·[7] -> [7]
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 7, B, 7, 7);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 7, B, 7, 7);
                 // h = relu(pre)
                 for (int b = 0; b < B; b++)
                     global::RnnGen.Kernels.Cells.RnnReluForward(g.Slice(b * 7, 7), h.Slice(b * 7, 7));
@@ -782,18 +1004,19 @@ static partial class Outer
             // ── Layer 4: Lstm(9) 'top' ──
             // top_l0
             {
-                var h = st.Slice(S.top_l0_h, S.top_l0_h_len); // [B, 9], h[t-1] in, h[t] out
-                var g = q.Slice(Q.top_gates, Q.top_gates_len);
-                var whh = p.Slice(P.top_weight_hh_l0, P.top_weight_hh_l0_len);
-                var bhh = p.Slice(P.top_bias_hh_l0, P.top_bias_hh_l0_len);
-                var c = st.Slice(S.top_l0_c_2, S.top_l0_c_2_len); // [B, 9], c[t-1] in, c[t] out
+                var h = st.Slice(__S.top_l0_h, __S.top_l0_h_len); // [B, 9], h[t-1] in, h[t] out
+                var g = q.Slice(__Q.top_gates, __Q.top_gates_len);
+                var whh = p.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len);
+                var bhh = p.Slice(__P.top_bias_hh_l0, __P.top_bias_hh_l0_len);
+                var c = st.Slice(__S.top_l0_c, __S.top_l0_c_len); // [B, 9], c[t-1] in, c[t] out
                 // gates = W_ih x + b_ih + b_hh
-                global::RnnGen.Kernels.Blas.SetRows(g, 36, B, p.Slice(P.top_bias_ih_l0, P.top_bias_ih_l0_len), bhh);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(st.Slice(S.enc_l0_h, S.enc_l0_h_len), 6, p.Slice(P.top_weight_ih_l0, P.top_weight_ih_l0_len), g, 36, B, 36, 6);
-                global::System.ReadOnlySpan<float> hp = h; // h[t-1]; the cell overwrites it with h[t] element by element
+                global::RnnGen.Kernels.Blas.SetRows(g, 36, B, p.Slice(__P.top_bias_ih_l0, __P.top_bias_ih_l0_len), bhh);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    st.Slice(__S.enc_l0_h, __S.enc_l0_h_len), 6, p.Slice(__P.top_weight_ih_l0, __P.top_weight_ih_l0_len), g, 36, B, 36, 6);
+                global::System.ReadOnlySpan<float> h_prev = h; // h[t-1]; the cell overwrites it with h[t] element by element
                 const int ldh = 9;
                 // gates += W_hh h[t-1]   [36 x 9]·[9] -> [36]
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 36, B, 36, 9);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 36, B, 36, 9);
                 // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                 for (int b = 0; b < B; b++)
                     global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 36, 36), c.Slice(b * 9, 9), c.Slice(b * 9, 9), h.Slice(b * 9, 9));
@@ -801,13 +1024,14 @@ static partial class Outer
 
             // ── Layer 5: Dense(3, Sigmoid) 'tags' ──
             {
-                var o = q.Slice(Q.tags_out_2, Q.tags_out_2_len);
-                global::RnnGen.Kernels.Blas.SetRows(o, 3, B, p.Slice(P.tags_bias, P.tags_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(st.Slice(S.top_l0_h, S.top_l0_h_len), 9, p.Slice(P.tags_weight, P.tags_weight_len), o, 3, B, 3, 9);
+                var o = q.Slice(__Q.tags_out, __Q.tags_out_len);
+                global::RnnGen.Kernels.Blas.SetRows(o, 3, B, p.Slice(__P.tags_bias, __P.tags_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    st.Slice(__S.top_l0_h, __S.top_l0_h_len), 9, p.Slice(__P.tags_weight, __P.tags_weight_len), o, 3, B, 3, 9);
                 global::RnnGen.Kernels.Activations.Sigmoid(o);
             }
 
-            q.Slice(Q.tags_out_2, Q.tags_out_2_len).CopyTo(y);
+            q.Slice(__Q.tags_out, __Q.tags_out_len).CopyTo(y);
         }
 
         /// <summary>
@@ -815,69 +1039,85 @@ static partial class Outer
         /// previous call instead of zeros, so a long stream can be processed (and trained, with truncated back-propagation
         /// through time: no gradient flows across calls) chunk by chunk. <see cref="ResetState"/> zeroes the carried state.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public bool CarryState
         {
-            get => _carryState;
+            get => __carryState;
             set
             {
-                _carryState = value;
-                if (!value) ClearCarriedState(); // without carrying, every call starts from zeros
+                __carryState = value;
+                if (!value) __ClearCarriedState(); // without carrying, every call starts from zeros
             }
         }
 
-        private bool _carryState;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private bool __carryState;
 
         /// <summary>Copies every recurrent layer's final state into its initial state, for the next call.</summary>
-        private void CarryFinalState()
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __CarryFinalState()
         {
-            global::System.Span<float> a = _work;
+            global::System.Span<float> a = __work;
             const int T = Steps, B = BatchSize;
             // enc_l0: h after its last step (t = T-1)
             for (int b = 0; b < B; b++)
-                a.Slice(A.enc_l0_out + ((T - 1) * B + b) * 6, 6).CopyTo(a.Slice(A.enc_l0_h0 + b * 6, 6));
+                a.Slice(__A.enc_l0_out + ((T - 1) * B + b) * 6, 6).CopyTo(a.Slice(__A.enc_l0_h0 + b * 6, 6));
             // rnn_l0: h after its last step (t = T-1)
             for (int b = 0; b < B; b++)
-                a.Slice(A.rnn_l0_out + ((T - 1) * B + b) * 7, 7).CopyTo(a.Slice(A.rnn_l0_h0 + b * 7, 7));
+                a.Slice(__A.rnn_l0_out + ((T - 1) * B + b) * 7, 7).CopyTo(a.Slice(__A.rnn_l0_h0 + b * 7, 7));
             // top_l0: h and c after its last step (t = T-1)
             for (int b = 0; b < B; b++)
-                a.Slice(A.top_l0_out + ((T - 1) * B + b) * 9, 9).CopyTo(a.Slice(A.top_l0_h0 + b * 9, 9));
-            a.Slice(A.top_l0_c + (T - 1) * B * 9, B * 9).CopyTo(a.Slice(A.top_l0_c0, A.top_l0_c0_len));
+                a.Slice(__A.top_l0_out + ((T - 1) * B + b) * 9, 9).CopyTo(a.Slice(__A.top_l0_h0 + b * 9, 9));
+            a.Slice(__A.top_l0_c + (T - 1) * B * 9, B * 9).CopyTo(a.Slice(__A.top_l0_c0, __A.top_l0_c0_len));
         }
 
-        /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call starts a new sequence.</summary>
+        /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call
+        /// starts a new sequence.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void ResetState()
         {
-            global::System.Array.Clear(_state, 0, _state.Length);
-            ClearCarriedState();
+            global::System.Array.Clear(__state, 0, __state.Length);
+            __ClearCarriedState();
         }
 
-        private void ClearCarriedState()
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __ClearCarriedState()
         {
-            global::System.Array.Clear(_work, A.enc_l0_h0, A.enc_l0_h0_len);
-            global::System.Array.Clear(_work, A.rnn_l0_h0, A.rnn_l0_h0_len);
-            global::System.Array.Clear(_work, A.top_l0_h0, A.top_l0_h0_len);
-            global::System.Array.Clear(_work, A.top_l0_c0, A.top_l0_c0_len);
+            global::System.Array.Clear(__work, __A.enc_l0_h0, __A.enc_l0_h0_len);
+            global::System.Array.Clear(__work, __A.rnn_l0_h0, __A.rnn_l0_h0_len);
+            global::System.Array.Clear(__work, __A.top_l0_h0, __A.top_l0_h0_len);
+            global::System.Array.Clear(__work, __A.top_l0_c0, __A.top_l0_c0_len);
         }
 
         /// <summary>
         /// Loads every parameter from a safetensors file (F32, PyTorch state_dict keys and shapes).
         /// The file is validated completely before anything is copied: on any error the parameters are unchanged.
         /// </summary>
-        /// <exception cref="global::RnnGen.IO.SafetensorsFormatException">A tensor is missing, extra, of the wrong dtype or shape, or the file is malformed.</exception>
-        public void LoadSafetensors(string path) => global::RnnGen.IO.Safetensors.Load(path, s_layout, _parameters);
+        /// <exception cref="global::RnnGen.IO.SafetensorsFormatException">A tensor is missing, extra, of the wrong dtype or shape, or the
+        /// file is malformed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void LoadSafetensors(string path) => global::RnnGen.IO.Safetensors.Load(path, __layout, __parameters);
 
         /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadSafetensors(string)"/>.</summary>
-        public void LoadSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Load(stream, s_layout, _parameters);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void LoadSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Load(stream, __layout, __parameters);
 
-        /// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved over <paramref name="path"/>.</summary>
-        public void SaveSafetensors(string path) => global::RnnGen.IO.Safetensors.Save(path, s_layout, _parameters);
+        /// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved
+        /// over <paramref name="path"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void SaveSafetensors(string path) => global::RnnGen.IO.Safetensors.Save(path, __layout, __parameters);
 
         /// <summary>Writes every parameter to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Save(stream, s_layout, _parameters);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void SaveSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Save(stream, __layout, __parameters);
 
-        global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => s_parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => __parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.IRnnModel.InputLength => InputLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.IRnnModel.OutputLength => OutputLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.ITrainableRnnModel<int, float>.TargetLength => TargetLength;
     }
 }

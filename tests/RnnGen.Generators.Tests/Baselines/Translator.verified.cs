@@ -26,6 +26,12 @@
 //   fc.weight                     [1200, 128]  offset    763136  length    153600
 //   fc.bias                       [1200]       offset    916736  length      1200
 //
+// Memory per instance: 13346688 bytes (12.73 MiB):
+//   parameters and their gradients 2 × 917936 floats, activations and their gradients 2 × 740352,
+//   streaming state 4096, streaming scratch 16000.
+// Offset tables: __P (parameters; gradients alike), __A (activations; their gradients alike),
+//   __S (streaming state), __Q (streaming scratch).
+//
 // Activations: 740352 floats; streaming state: 4096; streaming scratch: 16000.
 //   emb_out                      offset         0  length      5120  [T, B, D] = [20, 8, 32] embedded tokens
 //   encoder_l0_h0                offset      5120  length       512  [B, H] = [8, 64] h before the first step (zeros, or the carried state)
@@ -37,8 +43,9 @@
 //   encoder_l0_reverse_gates     offset     58368  length     40960  [T, B, 4H] = [20, 8, 256] gates i, f, g, o
 //   encoder_l0_reverse_c         offset     99328  length     10240  [T, B, H] = [20, 8, 64] cell state c
 //   encoder_l0_out               offset    109568  length     20480  [T, B, 2H] = [20, 8, 128] concat(forward h, backward h)
-//   decoder_input                offset    130048  length    230400  [T_out, B, Y] = [24, 8, 1200] the decoder's input: zeros, then the previous output (the target in training)
-//   decoder_l0_h0                offset    360448  length      1024  [B, H] = [8, 128] h before the first step (zeros, or the carried state)
+// decoder_input offset 130048 length 230400 [T_out, B, Y] = [24, 8, 1200] the decoder's input: zeros, then the previous output (the target
+// in training)
+// decoder_l0_h0 offset 360448 length 1024 [B, H] = [8, 128] h before the first step (zeros, or the carried state)
 //   decoder_l0_c0                offset    361472  length      1024  [B, H] = [8, 128] c before the first step
 //   decoder_l0_gates             offset    362496  length     98304  [T, B, 4H] = [24, 8, 512] gates i, f, g, o
 //   decoder_l0_c                 offset    460800  length     24576  [T, B, H] = [24, 8, 128] cell state c
@@ -48,40 +55,54 @@
 
 namespace Demo
 {
-    /// <summary>RnnGen model: EncoderDecoder, T = 20, B = 8, token ids → Embedding(1000, 32) 'emb' → Lstm(64) bidirectional 'encoder' → Lstm(128) 'decoder' → Dense(1200, Softmax) 'fc', Y = 1200.</summary>
+    /// <summary>RnnGen model: EncoderDecoder, T = 20, B = 8, token ids → Embedding(1000, 32) 'emb' → Lstm(64) bidirectional 'encoder' →
+    /// Lstm(128) 'decoder' → Dense(1200, Softmax) 'fc', Y = 1200.</summary>
     partial class Translator : global::RnnGen.ITrainableRnnModel<int, int>
     {
         /// <summary>Features per input step: 1, a token id (see <see cref="VocabularySize"/>).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int InputSize = 1;
         /// <summary>Token ids run from 0 to VocabularySize − 1.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int VocabularySize = 1000;
         /// <summary>Input sequence length T (the encoder's steps).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int Steps = 20;
         /// <summary>Output sequence length (the decoder's steps).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputSteps = 24;
         /// <summary>Features per output row Y.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputSize = 1200;
         /// <summary>The batch size B the code is specialized for.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int BatchSize = 8;
         /// <summary>Number of floats in <see cref="Parameters"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int ParameterCount = 917936;
         /// <summary>Length of <c>Predict</c>'s input: [B, T] token ids.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int InputLength = 160;
         /// <summary>Length of <c>Predict</c>'s output: [B, OutputSteps, Y], batch-first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int OutputLength = 230400;
         /// <summary>The seed of the parameterless constructor.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int DefaultSeed = 42;
 
         /// <summary>Offsets and lengths of the parameter tensors in the flat parameter buffer.</summary>
-        private static class P
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __P
         {
             public const int emb_weight = 0, emb_weight_len = 32000; // emb.weight [1000, 32]
             public const int encoder_weight_ih_l0 = 32000, encoder_weight_ih_l0_len = 8192; // encoder.weight_ih_l0 [256, 32]
             public const int encoder_weight_hh_l0 = 40192, encoder_weight_hh_l0_len = 16384; // encoder.weight_hh_l0 [256, 64]
             public const int encoder_bias_ih_l0 = 56576, encoder_bias_ih_l0_len = 256; // encoder.bias_ih_l0 [256]
             public const int encoder_bias_hh_l0 = 56832, encoder_bias_hh_l0_len = 256; // encoder.bias_hh_l0 [256]
-            public const int encoder_weight_ih_l0_reverse = 57088, encoder_weight_ih_l0_reverse_len = 8192; // encoder.weight_ih_l0_reverse [256, 32]
-            public const int encoder_weight_hh_l0_reverse = 65280, encoder_weight_hh_l0_reverse_len = 16384; // encoder.weight_hh_l0_reverse [256, 64]
+            // encoder.weight_ih_l0_reverse [256, 32]
+            public const int encoder_weight_ih_l0_reverse = 57088, encoder_weight_ih_l0_reverse_len = 8192;
+            // encoder.weight_hh_l0_reverse [256, 64]
+            public const int encoder_weight_hh_l0_reverse = 65280, encoder_weight_hh_l0_reverse_len = 16384;
             public const int encoder_bias_ih_l0_reverse = 81664, encoder_bias_ih_l0_reverse_len = 256; // encoder.bias_ih_l0_reverse [256]
             public const int encoder_bias_hh_l0_reverse = 81920, encoder_bias_hh_l0_reverse_len = 256; // encoder.bias_hh_l0_reverse [256]
             public const int decoder_weight_ih_l0 = 82176, decoder_weight_ih_l0_len = 614400; // decoder.weight_ih_l0 [512, 1200]
@@ -93,20 +114,26 @@ namespace Demo
         }
 
         /// <summary>Offsets and lengths of the regions of the activation buffer.</summary>
-        private static class A
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __A
         {
             public const int emb_out = 0, emb_out_len = 5120; // [T, B, D] = [20, 8, 32] embedded tokens
-            public const int encoder_l0_h0 = 5120, encoder_l0_h0_len = 512; // [B, H] = [8, 64] h before the first step (zeros, or the carried state)
+            // [B, H] = [8, 64] h before the first step (zeros, or the carried state)
+            public const int encoder_l0_h0 = 5120, encoder_l0_h0_len = 512;
             public const int encoder_l0_c0 = 5632, encoder_l0_c0_len = 512; // [B, H] = [8, 64] c before the first step
             public const int encoder_l0_gates = 6144, encoder_l0_gates_len = 40960; // [T, B, 4H] = [20, 8, 256] gates i, f, g, o
             public const int encoder_l0_c = 47104, encoder_l0_c_len = 10240; // [T, B, H] = [20, 8, 64] cell state c
-            public const int encoder_l0_reverse_h0 = 57344, encoder_l0_reverse_h0_len = 512; // [B, H] = [8, 64] h before the first step (zeros, or the carried state)
+            // [B, H] = [8, 64] h before the first step (zeros, or the carried state)
+            public const int encoder_l0_reverse_h0 = 57344, encoder_l0_reverse_h0_len = 512;
             public const int encoder_l0_reverse_c0 = 57856, encoder_l0_reverse_c0_len = 512; // [B, H] = [8, 64] c before the first step
-            public const int encoder_l0_reverse_gates = 58368, encoder_l0_reverse_gates_len = 40960; // [T, B, 4H] = [20, 8, 256] gates i, f, g, o
+            // [T, B, 4H] = [20, 8, 256] gates i, f, g, o
+            public const int encoder_l0_reverse_gates = 58368, encoder_l0_reverse_gates_len = 40960;
             public const int encoder_l0_reverse_c = 99328, encoder_l0_reverse_c_len = 10240; // [T, B, H] = [20, 8, 64] cell state c
             public const int encoder_l0_out = 109568, encoder_l0_out_len = 20480; // [T, B, 2H] = [20, 8, 128] concat(forward h, backward h)
-            public const int decoder_input = 130048, decoder_input_len = 230400; // [T_out, B, Y] = [24, 8, 1200] the decoder's input: zeros, then the previous output (the target in training)
-            public const int decoder_l0_h0 = 360448, decoder_l0_h0_len = 1024; // [B, H] = [8, 128] h before the first step (zeros, or the carried state)
+            // [T_out, B, Y] = [24, 8, 1200] the decoder's input: zeros, then the previous output (the target in training)
+            public const int decoder_input = 130048, decoder_input_len = 230400;
+            // [B, H] = [8, 128] h before the first step (zeros, or the carried state)
+            public const int decoder_l0_h0 = 360448, decoder_l0_h0_len = 1024;
             public const int decoder_l0_c0 = 361472, decoder_l0_c0_len = 1024; // [B, H] = [8, 128] c before the first step
             public const int decoder_l0_gates = 362496, decoder_l0_gates_len = 98304; // [T, B, 4H] = [24, 8, 512] gates i, f, g, o
             public const int decoder_l0_c = 460800, decoder_l0_c_len = 24576; // [T, B, H] = [24, 8, 128] cell state c
@@ -115,33 +142,44 @@ namespace Demo
         }
 
         /// <summary>Offsets of the streaming state (S) and of the streaming scratch (Q).</summary>
-        private static class S
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __S
         {
             public const int encoder_l0_h = 0, encoder_l0_h_len = 512; // [B, H] = [8, 64] h
-            public const int encoder_l0_c_2 = 512, encoder_l0_c_2_len = 512; // [B, H] = [8, 64] c
+            public const int encoder_l0_c = 512, encoder_l0_c_len = 512; // [B, H] = [8, 64] c
             public const int encoder_l0_reverse_h = 1024, encoder_l0_reverse_h_len = 512; // [B, H] = [8, 64] h
-            public const int encoder_l0_reverse_c_2 = 1536, encoder_l0_reverse_c_2_len = 512; // [B, H] = [8, 64] c
+            public const int encoder_l0_reverse_c = 1536, encoder_l0_reverse_c_len = 512; // [B, H] = [8, 64] c
             public const int decoder_l0_h = 2048, decoder_l0_h_len = 1024; // [B, H] = [8, 128] h
-            public const int decoder_l0_c_2 = 3072, decoder_l0_c_2_len = 1024; // [B, H] = [8, 128] c
+            public const int decoder_l0_c = 3072, decoder_l0_c_len = 1024; // [B, H] = [8, 128] c
         }
-        private static class Q
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static class __Q
         {
-            public const int emb_out_2 = 0, emb_out_2_len = 256; // [B, D] embedded tokens of one step
+            public const int emb_out = 0, emb_out_len = 256; // [B, D] embedded tokens of one step
             public const int encoder_gates = 256, encoder_gates_len = 2048; // [B, 4H] one step's gates
             public const int decoder_gates = 2304, decoder_gates_len = 4096; // [B, 4H] one step's gates
-            public const int fc_out_2 = 6400, fc_out_2_len = 9600; // [B, 1200] one step's output
+            public const int fc_out = 6400, fc_out_len = 9600; // [B, 1200] one step's output
         }
 
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _work = new float[740352];
-        private readonly float[] _dwork = new float[740352]; // gradients of the activations, same layout as _work
-        private readonly float[] _state = new float[4096];
-        private readonly float[] _stepWork = new float[16000];
-        private readonly float[] _feedback = new float[BatchSize * OutputSize]; // Predict: the decoder's next input, [B, Y]
-        private readonly float[] _generated = new float[BatchSize * OutputSize]; // Predict: one step's output, [B, Y]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __parameters = new float[ParameterCount];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __gradients = new float[ParameterCount];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __work = new float[740352];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __dwork = new float[740352]; // gradients of the activations, same layout as __work
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __state = new float[4096];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __stepWork = new float[16000];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __feedback = new float[BatchSize * OutputSize]; // Predict: the decoder's next input, [B, Y]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly float[] __generated = new float[BatchSize * OutputSize]; // Predict: one step's output, [B, Y]
 
         /// <summary>Creates the model with parameters initialized like PyTorch's defaults from <see cref="DefaultSeed"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Translator() : this(DefaultSeed) { }
 
         /// <summary>
@@ -149,38 +187,81 @@ namespace Demo
         /// recurrent tensors U(-1/√H, 1/√H), Dense weight and bias U(-1/√in, 1/√in), Embedding N(0, 1).
         /// The same seed gives the same numbers on every machine.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Translator(int seed)
         {
             var rng = new global::RnnGen.Initialization.RnnRandom(seed);
-            global::System.Span<float> p = _parameters;
-            global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(P.emb_weight, P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.encoder_weight_ih_l0, P.encoder_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // encoder.weight_ih_l0 ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.encoder_weight_hh_l0, P.encoder_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // encoder.weight_hh_l0 ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.encoder_bias_ih_l0, P.encoder_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // encoder.bias_ih_l0 ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.encoder_bias_hh_l0, P.encoder_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // encoder.bias_hh_l0 ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.encoder_weight_ih_l0_reverse, P.encoder_weight_ih_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // encoder.weight_ih_l0_reverse ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.encoder_weight_hh_l0_reverse, P.encoder_weight_hh_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // encoder.weight_hh_l0_reverse ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.encoder_bias_ih_l0_reverse, P.encoder_bias_ih_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // encoder.bias_ih_l0_reverse ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.encoder_bias_hh_l0_reverse, P.encoder_bias_hh_l0_reverse_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng); // encoder.bias_hh_l0_reverse ~ U(±1/√64)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.decoder_weight_ih_l0, P.decoder_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // decoder.weight_ih_l0 ~ U(±1/√128)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.decoder_weight_hh_l0, P.decoder_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // decoder.weight_hh_l0 ~ U(±1/√128)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.decoder_bias_ih_l0, P.decoder_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // decoder.bias_ih_l0 ~ U(±1/√128)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.decoder_bias_hh_l0, P.decoder_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // decoder.bias_hh_l0 ~ U(±1/√128)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.fc_weight, P.fc_weight_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // fc.weight ~ U(±1/√128)
-            global::RnnGen.Initialization.ParameterInit.Uniform(p.Slice(P.fc_bias, P.fc_bias_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng); // fc.bias ~ U(±1/√128)
+            global::System.Span<float> p = __parameters;
+            global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(__P.emb_weight, __P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
+            // encoder.weight_ih_l0 ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.encoder_weight_ih_l0, __P.encoder_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng);
+            // encoder.weight_hh_l0 ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.encoder_weight_hh_l0, __P.encoder_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng);
+            // encoder.bias_ih_l0 ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.encoder_bias_ih_l0, __P.encoder_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng);
+            // encoder.bias_hh_l0 ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.encoder_bias_hh_l0, __P.encoder_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(64)), rng);
+            // encoder.weight_ih_l0_reverse ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.encoder_weight_ih_l0_reverse, __P.encoder_weight_ih_l0_reverse_len),
+                (float)(1.0 / global::System.Math.Sqrt(64)),
+                rng);
+            // encoder.weight_hh_l0_reverse ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.encoder_weight_hh_l0_reverse, __P.encoder_weight_hh_l0_reverse_len),
+                (float)(1.0 / global::System.Math.Sqrt(64)),
+                rng);
+            // encoder.bias_ih_l0_reverse ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.encoder_bias_ih_l0_reverse, __P.encoder_bias_ih_l0_reverse_len),
+                (float)(1.0 / global::System.Math.Sqrt(64)),
+                rng);
+            // encoder.bias_hh_l0_reverse ~ U(±1/√64)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.encoder_bias_hh_l0_reverse, __P.encoder_bias_hh_l0_reverse_len),
+                (float)(1.0 / global::System.Math.Sqrt(64)),
+                rng);
+            // decoder.weight_ih_l0 ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.decoder_weight_ih_l0, __P.decoder_weight_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
+            // decoder.weight_hh_l0 ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
+            // decoder.bias_ih_l0 ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.decoder_bias_ih_l0, __P.decoder_bias_ih_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
+            // decoder.bias_hh_l0 ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.decoder_bias_hh_l0, __P.decoder_bias_hh_l0_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
+            // fc.weight ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.fc_weight, __P.fc_weight_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
+            // fc.bias ~ U(±1/√128)
+            global::RnnGen.Initialization.ParameterInit.Uniform(
+                p.Slice(__P.fc_bias, __P.fc_bias_len), (float)(1.0 / global::System.Math.Sqrt(128)), rng);
         }
 
-        /// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref="ParameterNames"/>). Writes are seen by the next call.</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <summary>Every parameter in one contiguous buffer, in PyTorch state_dict order (see <see cref="ParameterNames"/>). Writes are
+        /// seen by the next call.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Parameters => __parameters;
 
         /// <summary>Gradients, parallel to <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> Gradients => _gradients;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Gradients => __gradients;
 
         /// <summary>The parameter tensors' PyTorch state_dict keys, in buffer order.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => s_parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames => __parameterNames;
 
         // Read-only: a caller cannot change the names the weight I/O relies on.
-        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_parameterNames = global::System.Array.AsReadOnly(new string[]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> __parameterNames =
+            global::System.Array.AsReadOnly(new string[]
         {
             "emb.weight",
             "encoder.weight_ih_l0",
@@ -199,43 +280,49 @@ namespace Demo
             "fc.bias",
         });
 
-        private static readonly global::RnnGen.IO.TensorLayout[] s_layout = new global::RnnGen.IO.TensorLayout[]
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static readonly global::RnnGen.IO.TensorLayout[] __layout = new global::RnnGen.IO.TensorLayout[]
         {
-            new global::RnnGen.IO.TensorLayout("emb.weight", new int[] { 1000, 32 }, P.emb_weight),
-            new global::RnnGen.IO.TensorLayout("encoder.weight_ih_l0", new int[] { 256, 32 }, P.encoder_weight_ih_l0),
-            new global::RnnGen.IO.TensorLayout("encoder.weight_hh_l0", new int[] { 256, 64 }, P.encoder_weight_hh_l0),
-            new global::RnnGen.IO.TensorLayout("encoder.bias_ih_l0", new int[] { 256 }, P.encoder_bias_ih_l0),
-            new global::RnnGen.IO.TensorLayout("encoder.bias_hh_l0", new int[] { 256 }, P.encoder_bias_hh_l0),
-            new global::RnnGen.IO.TensorLayout("encoder.weight_ih_l0_reverse", new int[] { 256, 32 }, P.encoder_weight_ih_l0_reverse),
-            new global::RnnGen.IO.TensorLayout("encoder.weight_hh_l0_reverse", new int[] { 256, 64 }, P.encoder_weight_hh_l0_reverse),
-            new global::RnnGen.IO.TensorLayout("encoder.bias_ih_l0_reverse", new int[] { 256 }, P.encoder_bias_ih_l0_reverse),
-            new global::RnnGen.IO.TensorLayout("encoder.bias_hh_l0_reverse", new int[] { 256 }, P.encoder_bias_hh_l0_reverse),
-            new global::RnnGen.IO.TensorLayout("decoder.weight_ih_l0", new int[] { 512, 1200 }, P.decoder_weight_ih_l0),
-            new global::RnnGen.IO.TensorLayout("decoder.weight_hh_l0", new int[] { 512, 128 }, P.decoder_weight_hh_l0),
-            new global::RnnGen.IO.TensorLayout("decoder.bias_ih_l0", new int[] { 512 }, P.decoder_bias_ih_l0),
-            new global::RnnGen.IO.TensorLayout("decoder.bias_hh_l0", new int[] { 512 }, P.decoder_bias_hh_l0),
-            new global::RnnGen.IO.TensorLayout("fc.weight", new int[] { 1200, 128 }, P.fc_weight),
-            new global::RnnGen.IO.TensorLayout("fc.bias", new int[] { 1200 }, P.fc_bias),
+            new global::RnnGen.IO.TensorLayout("emb.weight", new int[] { 1000, 32 }, __P.emb_weight),
+            new global::RnnGen.IO.TensorLayout("encoder.weight_ih_l0", new int[] { 256, 32 }, __P.encoder_weight_ih_l0),
+            new global::RnnGen.IO.TensorLayout("encoder.weight_hh_l0", new int[] { 256, 64 }, __P.encoder_weight_hh_l0),
+            new global::RnnGen.IO.TensorLayout("encoder.bias_ih_l0", new int[] { 256 }, __P.encoder_bias_ih_l0),
+            new global::RnnGen.IO.TensorLayout("encoder.bias_hh_l0", new int[] { 256 }, __P.encoder_bias_hh_l0),
+            new global::RnnGen.IO.TensorLayout("encoder.weight_ih_l0_reverse", new int[] { 256, 32 }, __P.encoder_weight_ih_l0_reverse),
+            new global::RnnGen.IO.TensorLayout("encoder.weight_hh_l0_reverse", new int[] { 256, 64 }, __P.encoder_weight_hh_l0_reverse),
+            new global::RnnGen.IO.TensorLayout("encoder.bias_ih_l0_reverse", new int[] { 256 }, __P.encoder_bias_ih_l0_reverse),
+            new global::RnnGen.IO.TensorLayout("encoder.bias_hh_l0_reverse", new int[] { 256 }, __P.encoder_bias_hh_l0_reverse),
+            new global::RnnGen.IO.TensorLayout("decoder.weight_ih_l0", new int[] { 512, 1200 }, __P.decoder_weight_ih_l0),
+            new global::RnnGen.IO.TensorLayout("decoder.weight_hh_l0", new int[] { 512, 128 }, __P.decoder_weight_hh_l0),
+            new global::RnnGen.IO.TensorLayout("decoder.bias_ih_l0", new int[] { 512 }, __P.decoder_bias_ih_l0),
+            new global::RnnGen.IO.TensorLayout("decoder.bias_hh_l0", new int[] { 512 }, __P.decoder_bias_hh_l0),
+            new global::RnnGen.IO.TensorLayout("fc.weight", new int[] { 1200, 128 }, __P.fc_weight),
+            new global::RnnGen.IO.TensorLayout("fc.bias", new int[] { 1200 }, __P.fc_bias),
         };
 
         /// <summary>One parameter tensor by its PyTorch state_dict key (row-major, PyTorch's shape).</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name; the message lists the valid names.</exception>
-        public global::System.Span<float> Parameter(string name) => Slice(_parameters, name);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Parameter(string name) => __Tensor(__parameters, name);
 
         /// <summary>The gradient of one parameter tensor, by its PyTorch state_dict key.</summary>
         /// <exception cref="global::System.ArgumentException">No tensor has that name; the message lists the valid names.</exception>
-        public global::System.Span<float> Gradient(string name) => Slice(_gradients, name);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public global::System.Span<float> Gradient(string name) => __Tensor(__gradients, name);
 
         /// <summary>The shape of one parameter tensor, by its PyTorch state_dict key.</summary>
-        public static int[] ParameterShape(string name) => (int[])s_layout[TensorIndex(name)].Shape.Clone();
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public static int[] ParameterShape(string name) => (int[])__layout[__TensorIndex(name)].Shape.Clone();
 
-        private static global::System.Span<float> Slice(float[] buffer, string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static global::System.Span<float> __Tensor(float[] buffer, string name)
         {
-            var tensor = s_layout[TensorIndex(name)];
+            var tensor = __layout[__TensorIndex(name)];
             return new global::System.Span<float>(buffer, tensor.Offset, tensor.Length);
         }
 
-        private static int TensorIndex(string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static int __TensorIndex(string name)
         {
             switch (name)
             {
@@ -254,59 +341,73 @@ namespace Demo
                 case "decoder.bias_hh_l0": return 12;
                 case "fc.weight": return 13;
                 case "fc.bias": return 14;
-                default: throw new global::System.ArgumentException("Unknown parameter '" + name + "'. Valid names: emb.weight, encoder.weight_ih_l0, encoder.weight_hh_l0, encoder.bias_ih_l0, encoder.bias_hh_l0, encoder.weight_ih_l0_reverse, encoder.weight_hh_l0_reverse, encoder.bias_ih_l0_reverse, encoder.bias_hh_l0_reverse, decoder.weight_ih_l0, decoder.weight_hh_l0, decoder.bias_ih_l0, decoder.bias_hh_l0, fc.weight, fc.bias.", nameof(name));
+                default: throw new global::System.ArgumentException(
+                    "Unknown parameter '" + name + "'. Valid names: " + string.Join(", ", __parameterNames) + ".", "name");
             }
         }
 
         /// <summary>
-        /// Encodes <paramref name="input"/> [B, T] token ids and decodes 24 steps into <paramref name="output"/> [B, OutputSteps, Y], batch-first.
-        /// The decoder starts from the encoder's final state and reads a zero vector, then each previous output (the most likely class as a one-hot vector: greedy decoding).
+        /// Encodes <paramref name="input"/> [B, T] token ids and decodes 24 steps into <paramref name="output"/> [B, OutputSteps, Y],
+        /// batch-first.
+        /// The decoder starts from the encoder's final state and reads a zero vector, then each previous output (the most likely class as a
+        /// one-hot vector: greedy decoding).
         /// Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id is negative or not below <see cref="VocabularySize"/>.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id is negative or not below
+        /// <see cref="VocabularySize"/>.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(output.Length, OutputLength, nameof(output));
-            CheckTokens(input);
-            Encode(input, dropout: false);
-            HandOver();
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(output.Length, OutputLength, "output");
+            __CheckTokens(input);
+            __Encode(input, dropout: false);
+            __HandOver();
             // The decoder's streaming state: the handed-over state for its first layer, zeros for the others.
-            global::System.Array.Clear(_state, 0, _state.Length);
-            new global::System.ReadOnlySpan<float>(_work, A.decoder_l0_h0, A.decoder_l0_h0_len).CopyTo(new global::System.Span<float>(_state, S.decoder_l0_h, S.decoder_l0_h_len));
-            new global::System.ReadOnlySpan<float>(_work, A.decoder_l0_c0, A.decoder_l0_c0_len).CopyTo(new global::System.Span<float>(_state, S.decoder_l0_c_2, S.decoder_l0_c_2_len));
-            global::System.Span<float> x = _feedback;
+            global::System.Array.Clear(__state, 0, __state.Length);
+            new global::System.ReadOnlySpan<float>(__work, __A.decoder_l0_h0, __A.decoder_l0_h0_len).CopyTo(
+                new global::System.Span<float>(__state, __S.decoder_l0_h, __S.decoder_l0_h_len));
+            new global::System.ReadOnlySpan<float>(__work, __A.decoder_l0_c0, __A.decoder_l0_c0_len).CopyTo(
+                new global::System.Span<float>(__state, __S.decoder_l0_c, __S.decoder_l0_c_len));
+            global::System.Span<float> x = __feedback;
             x.Clear();
-            global::System.Span<float> y = _generated;
+            global::System.Span<float> y = __generated;
             for (int t = 0; t < OutputSteps; t++)
             {
-                DecoderStep(x, y);
+                __DecoderStep(x, y);
                 for (int b = 0; b < BatchSize; b++)
                     y.Slice(b * OutputSize, OutputSize).CopyTo(output.Slice((b * OutputSteps + t) * OutputSize, OutputSize));
-                if (t + 1 < OutputSteps) FeedBack(y, x);
+                if (t + 1 < OutputSteps) __FeedBack(y, x);
             }
         }
 
         /// <summary>The next input from one step's output [B, Y].</summary>
-        private static void FeedBack(global::System.ReadOnlySpan<float> y, global::System.Span<float> x)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __FeedBack(global::System.ReadOnlySpan<float> y, global::System.Span<float> x)
         {
             x.Clear();
             for (int b = 0; b < BatchSize; b++)
                 x[b * OutputSize + global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize))] = 1f;
         }
 
-        private static void CheckLength(int actual, int expected, string name)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckLength(int actual, int expected, string name)
         {
-            if (actual != expected) throw new global::System.ArgumentException("Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
+            if (actual != expected) throw new global::System.ArgumentException(
+                "Expected a span of " + expected + " floats/ids, got " + actual + ".", name);
         }
 
-        private static void CheckTokens(global::System.ReadOnlySpan<int> tokens)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckTokens(global::System.ReadOnlySpan<int> tokens)
         {
             for (int i = 0; i < tokens.Length; i++)
             {
                 if ((uint)tokens[i] >= VocabularySize)
-                    throw new global::System.ArgumentOutOfRangeException(nameof(tokens), tokens[i], "Token id at index " + i + " is " + tokens[i] + "; ids must be in [0, " + VocabularySize + ").");
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "tokens",
+                        tokens[i],
+                        "Token id at index " + i + " is " + tokens[i] + "; ids must be in [0, " + VocabularySize + ").");
             }
         }
 
@@ -314,18 +415,20 @@ namespace Demo
         /// <param name="input">The model's input.</param>
         /// <param name="logits">Leave the head's logits unactivated: the loss applies its activation, fused.</param>
         /// <param name="dropout">Apply dropout (training).</param>
-        private void Forward(global::System.ReadOnlySpan<int> input, bool logits, bool dropout)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Forward(global::System.ReadOnlySpan<int> input, bool logits, bool dropout)
         {
-            Encode(input, dropout);
-            HandOver();
-            Decode(logits, dropout);
+            __Encode(input, dropout);
+            __HandOver();
+            __Decode(logits, dropout);
         }
 
         /// <summary>The encoder's forward pass over the T input steps.</summary>
-        private void Encode(global::System.ReadOnlySpan<int> input, bool dropout)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Encode(global::System.ReadOnlySpan<int> input, bool dropout)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> a = _work;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> a = __work;
             const int B = BatchSize;
 
             // ── Layer 0: Embedding(1000, 32) 'emb' ──
@@ -335,7 +438,7 @@ namespace Demo
                 for (int b = 0; b < B; b++)
                 {
                     for (int t = 0; t < T; t++)
-                        p.Slice(P.emb_weight + input[b * T + t] * 32, 32).CopyTo(a.Slice(A.emb_out + (t * B + b) * 32, 32));
+                        p.Slice(__P.emb_weight + input[b * T + t] * 32, 32).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 32, 32));
                 }
             }
 
@@ -345,84 +448,98 @@ namespace Demo
                 // encoder_l0
                 {
                     // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [256 x 32]·[32] -> [256], 20·8 rows
-                    var gates = a.Slice(A.encoder_l0_gates, A.encoder_l0_gates_len);
-                    var wih = p.Slice(P.encoder_weight_ih_l0, P.encoder_weight_ih_l0_len);
-                    var whh = p.Slice(P.encoder_weight_hh_l0, P.encoder_weight_hh_l0_len);
-                    var bih = p.Slice(P.encoder_bias_ih_l0, P.encoder_bias_ih_l0_len);
-                    var bhh = p.Slice(P.encoder_bias_hh_l0, P.encoder_bias_hh_l0_len);
+                    var gates = a.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len);
+                    var wih = p.Slice(__P.encoder_weight_ih_l0, __P.encoder_weight_ih_l0_len);
+                    var whh = p.Slice(__P.encoder_weight_hh_l0, __P.encoder_weight_hh_l0_len);
+                    var bih = p.Slice(__P.encoder_bias_ih_l0, __P.encoder_bias_ih_l0_len);
+                    var bhh = p.Slice(__P.encoder_bias_hh_l0, __P.encoder_bias_hh_l0_len);
                     global::RnnGen.Kernels.Blas.SetRows(gates, 256, T * B, bih, bhh);
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.emb_out, A.emb_out_len), 32, wih, gates, 256, T * B, 256, 32);
-                    var hs = a.Slice(A.encoder_l0_out, A.encoder_l0_out_len); // [T, B, 128]
-                    global::System.ReadOnlySpan<float> h0 = a.Slice(A.encoder_l0_h0, A.encoder_l0_h0_len); // [B, 64]
-                    var cs = a.Slice(A.encoder_l0_c, A.encoder_l0_c_len); // [T, B, 64]
-                    global::System.ReadOnlySpan<float> c0 = a.Slice(A.encoder_l0_c0, A.encoder_l0_c0_len); // [B, 64]
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                        a.Slice(__A.emb_out, __A.emb_out_len), 32, wih, gates, 256, T * B, 256, 32);
+                    var hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len); // [T, B, 128]
+                    global::System.ReadOnlySpan<float> h0 = a.Slice(__A.encoder_l0_h0, __A.encoder_l0_h0_len); // [B, 64]
+                    var cs = a.Slice(__A.encoder_l0_c, __A.encoder_l0_c_len); // [T, B, 64]
+                    global::System.ReadOnlySpan<float> c0 = a.Slice(__A.encoder_l0_c0, __A.encoder_l0_c0_len); // [B, 64]
                     for (int s = 0; s < T; s++)
                     {
-                        int t = s, tp = t - 1; // tp: the step before
+                        int t = s, t_prev = t - 1; // t_prev: the step before
                         var g = gates.Slice(t * B * 256, B * 256);
-                        global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 128, (B - 1) * 128 + 64); // h[t-1], [B, 64]
-                        int ldh = s == 0 ? 64 : 128; // row stride of hp
+                        // h[t-1], [B, 64]
+                        global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128, (B - 1) * 128 + 64);
+                        int ldh = s == 0 ? 64 : 128; // row stride of h_prev
                         // gates += W_hh h[t-1]   [256 x 64]·[64] -> [256]
-                        global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 256, B, 256, 64);
+                        global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 256, B, 256, 64);
                         // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                         for (int b = 0; b < B; b++)
-                            global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 256, 256), s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((tp * B + b) * 64, 64), cs.Slice((t * B + b) * 64, 64), hs.Slice((t * B + b) * 128, 64));
+                            global::RnnGen.Kernels.Cells.LstmForward(
+                                g.Slice(b * 256, 256),
+                                s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64),
+                                cs.Slice((t * B + b) * 64, 64),
+                                hs.Slice((t * B + b) * 128, 64));
                     }
                 }
                 // encoder_l0_reverse: backward direction, t = T-1 … 0
                 {
                     // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [256 x 32]·[32] -> [256], 20·8 rows
-                    var gates = a.Slice(A.encoder_l0_reverse_gates, A.encoder_l0_reverse_gates_len);
-                    var wih = p.Slice(P.encoder_weight_ih_l0_reverse, P.encoder_weight_ih_l0_reverse_len);
-                    var whh = p.Slice(P.encoder_weight_hh_l0_reverse, P.encoder_weight_hh_l0_reverse_len);
-                    var bih = p.Slice(P.encoder_bias_ih_l0_reverse, P.encoder_bias_ih_l0_reverse_len);
-                    var bhh = p.Slice(P.encoder_bias_hh_l0_reverse, P.encoder_bias_hh_l0_reverse_len);
+                    var gates = a.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len);
+                    var wih = p.Slice(__P.encoder_weight_ih_l0_reverse, __P.encoder_weight_ih_l0_reverse_len);
+                    var whh = p.Slice(__P.encoder_weight_hh_l0_reverse, __P.encoder_weight_hh_l0_reverse_len);
+                    var bih = p.Slice(__P.encoder_bias_ih_l0_reverse, __P.encoder_bias_ih_l0_reverse_len);
+                    var bhh = p.Slice(__P.encoder_bias_hh_l0_reverse, __P.encoder_bias_hh_l0_reverse_len);
                     global::RnnGen.Kernels.Blas.SetRows(gates, 256, T * B, bih, bhh);
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.emb_out, A.emb_out_len), 32, wih, gates, 256, T * B, 256, 32);
-                    var hs = a.Slice(A.encoder_l0_out, A.encoder_l0_out_len); // [T, B, 128]
-                    global::System.ReadOnlySpan<float> h0 = a.Slice(A.encoder_l0_reverse_h0, A.encoder_l0_reverse_h0_len); // [B, 64]
-                    var cs = a.Slice(A.encoder_l0_reverse_c, A.encoder_l0_reverse_c_len); // [T, B, 64]
-                    global::System.ReadOnlySpan<float> c0 = a.Slice(A.encoder_l0_reverse_c0, A.encoder_l0_reverse_c0_len); // [B, 64]
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                        a.Slice(__A.emb_out, __A.emb_out_len), 32, wih, gates, 256, T * B, 256, 32);
+                    var hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len); // [T, B, 128]
+                    global::System.ReadOnlySpan<float> h0 = a.Slice(__A.encoder_l0_reverse_h0, __A.encoder_l0_reverse_h0_len); // [B, 64]
+                    var cs = a.Slice(__A.encoder_l0_reverse_c, __A.encoder_l0_reverse_c_len); // [T, B, 64]
+                    global::System.ReadOnlySpan<float> c0 = a.Slice(__A.encoder_l0_reverse_c0, __A.encoder_l0_reverse_c0_len); // [B, 64]
                     for (int s = 0; s < T; s++)
                     {
-                        int t = T - 1 - s, tp = t + 1; // tp: the step before, in this direction
+                        int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction
                         var g = gates.Slice(t * B * 256, B * 256);
-                        global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 128 + 64, (B - 1) * 128 + 64); // h[t-1], [B, 64]
-                        int ldh = s == 0 ? 64 : 128; // row stride of hp
+                        // h[t-1], [B, 64]
+                        global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128 + 64, (B - 1) * 128 + 64);
+                        int ldh = s == 0 ? 64 : 128; // row stride of h_prev
                         // gates += W_hh h[t-1]   [256 x 64]·[64] -> [256]
-                        global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 256, B, 256, 64);
+                        global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 256, B, 256, 64);
                         // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                         for (int b = 0; b < B; b++)
-                            global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 256, 256), s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((tp * B + b) * 64, 64), cs.Slice((t * B + b) * 64, 64), hs.Slice((t * B + b) * 128 + 64, 64));
+                            global::RnnGen.Kernels.Cells.LstmForward(
+                                g.Slice(b * 256, 256),
+                                s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64),
+                                cs.Slice((t * B + b) * 64, 64),
+                                hs.Slice((t * B + b) * 128 + 64, 64));
                     }
                 }
             }
         }
 
         /// <summary>The encoder's final state into the initial state of the decoder.</summary>
-        private void HandOver()
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __HandOver()
         {
-            global::System.Span<float> a = _work;
+            global::System.Span<float> a = __work;
             const int B = BatchSize;
             // encoder_l0 → decoder_l0: h after the last step
             for (int b = 0; b < B; b++)
-                a.Slice(A.encoder_l0_out + 19456 + b * 128, 64).CopyTo(a.Slice(A.decoder_l0_h0 + b * 128, 64));
+                a.Slice(__A.encoder_l0_out + 19456 + b * 128, 64).CopyTo(a.Slice(__A.decoder_l0_h0 + b * 128, 64));
             // encoder_l0 → decoder_l0: backward h after step 0
             for (int b = 0; b < B; b++)
-                a.Slice(A.encoder_l0_out + 64 + b * 128, 64).CopyTo(a.Slice(A.decoder_l0_h0 + 64 + b * 128, 64));
+                a.Slice(__A.encoder_l0_out + 64 + b * 128, 64).CopyTo(a.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64));
             // encoder_l0 → decoder_l0: c after the last step
             for (int b = 0; b < B; b++)
-                a.Slice(A.encoder_l0_c + 9728 + b * 64, 64).CopyTo(a.Slice(A.decoder_l0_c0 + b * 128, 64));
+                a.Slice(__A.encoder_l0_c + 9728 + b * 64, 64).CopyTo(a.Slice(__A.decoder_l0_c0 + b * 128, 64));
             // encoder_l0 → decoder_l0: backward c after step 0
             for (int b = 0; b < B; b++)
-                a.Slice(A.encoder_l0_reverse_c + b * 64, 64).CopyTo(a.Slice(A.decoder_l0_c0 + 64 + b * 128, 64));
+                a.Slice(__A.encoder_l0_reverse_c + b * 64, 64).CopyTo(a.Slice(__A.decoder_l0_c0 + 64 + b * 128, 64));
         }
 
         /// <summary>The decoder's forward pass over the OutputSteps steps, from the handed-over state.</summary>
-        private void Decode(bool logits, bool dropout)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Decode(bool logits, bool dropout)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> a = _work;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> a = __work;
             const int B = BatchSize;
 
             // ── Layer 2: Lstm(128) 'decoder' ──
@@ -431,28 +548,34 @@ namespace Demo
                 // decoder_l0
                 {
                     // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [512 x 1200]·[1200] -> [512], 24·8 rows
-                    var gates = a.Slice(A.decoder_l0_gates, A.decoder_l0_gates_len);
-                    var wih = p.Slice(P.decoder_weight_ih_l0, P.decoder_weight_ih_l0_len);
-                    var whh = p.Slice(P.decoder_weight_hh_l0, P.decoder_weight_hh_l0_len);
-                    var bih = p.Slice(P.decoder_bias_ih_l0, P.decoder_bias_ih_l0_len);
-                    var bhh = p.Slice(P.decoder_bias_hh_l0, P.decoder_bias_hh_l0_len);
+                    var gates = a.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len);
+                    var wih = p.Slice(__P.decoder_weight_ih_l0, __P.decoder_weight_ih_l0_len);
+                    var whh = p.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len);
+                    var bih = p.Slice(__P.decoder_bias_ih_l0, __P.decoder_bias_ih_l0_len);
+                    var bhh = p.Slice(__P.decoder_bias_hh_l0, __P.decoder_bias_hh_l0_len);
                     global::RnnGen.Kernels.Blas.SetRows(gates, 512, T * B, bih, bhh);
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.decoder_input, A.decoder_input_len), 1200, wih, gates, 512, T * B, 512, 1200);
-                    var hs = a.Slice(A.decoder_l0_out, A.decoder_l0_out_len); // [T, B, 128]
-                    global::System.ReadOnlySpan<float> h0 = a.Slice(A.decoder_l0_h0, A.decoder_l0_h0_len); // [B, 128]
-                    var cs = a.Slice(A.decoder_l0_c, A.decoder_l0_c_len); // [T, B, 128]
-                    global::System.ReadOnlySpan<float> c0 = a.Slice(A.decoder_l0_c0, A.decoder_l0_c0_len); // [B, 128]
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                        a.Slice(__A.decoder_input, __A.decoder_input_len), 1200, wih, gates, 512, T * B, 512, 1200);
+                    var hs = a.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len); // [T, B, 128]
+                    global::System.ReadOnlySpan<float> h0 = a.Slice(__A.decoder_l0_h0, __A.decoder_l0_h0_len); // [B, 128]
+                    var cs = a.Slice(__A.decoder_l0_c, __A.decoder_l0_c_len); // [T, B, 128]
+                    global::System.ReadOnlySpan<float> c0 = a.Slice(__A.decoder_l0_c0, __A.decoder_l0_c0_len); // [B, 128]
                     for (int s = 0; s < T; s++)
                     {
-                        int t = s, tp = t - 1; // tp: the step before
+                        int t = s, t_prev = t - 1; // t_prev: the step before
                         var g = gates.Slice(t * B * 512, B * 512);
-                        global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 128, (B - 1) * 128 + 128); // h[t-1], [B, 128]
-                        const int ldh = 128; // row stride of hp
+                        // h[t-1], [B, 128]
+                        global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128, (B - 1) * 128 + 128);
+                        const int ldh = 128; // row stride of h_prev
                         // gates += W_hh h[t-1]   [512 x 128]·[128] -> [512]
-                        global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 512, B, 512, 128);
+                        global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 512, B, 512, 128);
                         // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                         for (int b = 0; b < B; b++)
-                            global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 512, 512), s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((tp * B + b) * 128, 128), cs.Slice((t * B + b) * 128, 128), hs.Slice((t * B + b) * 128, 128));
+                            global::RnnGen.Kernels.Cells.LstmForward(
+                                g.Slice(b * 512, 512),
+                                s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((t_prev * B + b) * 128, 128),
+                                cs.Slice((t * B + b) * 128, 128),
+                                hs.Slice((t * B + b) * 128, 128));
                     }
                 }
             }
@@ -462,9 +585,17 @@ namespace Demo
                 const int T = OutputSteps;
                 // y = softmax(W x + b)   W: [1200, 128], rows: every step of every sequence
                 {
-                    var y = a.Slice(A.fc_out, A.fc_out_len);
-                    global::RnnGen.Kernels.Blas.SetRows(y, 1200, T * B, p.Slice(P.fc_bias, P.fc_bias_len));
-                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(A.decoder_l0_out, A.decoder_l0_out_len), 128, p.Slice(P.fc_weight, P.fc_weight_len), y, 1200, T * B, 1200, 128);
+                    var y = a.Slice(__A.fc_out, __A.fc_out_len);
+                    global::RnnGen.Kernels.Blas.SetRows(y, 1200, T * B, p.Slice(__P.fc_bias, __P.fc_bias_len));
+                    global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                        a.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len),
+                        128,
+                        p.Slice(__P.fc_weight, __P.fc_weight_len),
+                        y,
+                        1200,
+                        T * B,
+                        1200,
+                        128);
                     // In training the loss applies the activation to the logits, fused with it.
                     if (!logits)
                     {
@@ -475,44 +606,58 @@ namespace Demo
         }
 
         /// <summary>Length of the targets of <c>ComputeGradients</c>: [B, T] class ids.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public const int TargetLength = 192;
 
         /// <summary>
-        /// Forward pass, loss and back-propagation through time over all 20 steps. The loss is softmax cross-entropy (PyTorch nn.CrossEntropyLoss on the logits),
+        /// Forward pass, loss and back-propagation through time over all 20 steps. The loss is softmax cross-entropy (PyTorch
+        /// nn.CrossEntropyLoss on the logits),
         /// the mean over every target (PyTorch's default reduction). Overwrites <see cref="Gradients"/>; returns the loss.
         /// <paramref name="targets"/>: [B, T] class ids, batch-first. Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was changed.</exception>
-        public float ComputeGradients(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets) => ComputeGradients(input, targets, default);
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A target (or token id) is out of range; nothing was
+        /// changed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<int> targets) => ComputeGradients(input, targets, global::System.Span<float>.Empty);
 
         /// <summary>
-        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{int}, global::System.ReadOnlySpan{int})"/>, and, when <paramref name="inputGradients"/> is not empty,
+        /// <see cref="ComputeGradients(global::System.ReadOnlySpan{int}, global::System.ReadOnlySpan{int})"/>, and, when
+        /// <paramref name="inputGradients"/> is not empty,
         /// the gradient of the loss with respect to the input ([B, T, X] batch-first; token models have none: pass an empty span).
         /// </summary>
-        public float ComputeGradients(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
             bool wantInputGradients = inputGradients.Length != 0;
-            if (wantInputGradients) throw new global::System.ArgumentException("A token model has no input gradient: pass an empty span.", nameof(inputGradients));
-            CheckTokens(input);
-            CheckClasses(targets);
-            TeacherForceDecoder(targets);
-            Forward(input, logits: true, dropout: true);
-            global::System.Array.Clear(_dwork, 0, _dwork.Length);
-            global::System.Array.Clear(_gradients, 0, _gradients.Length);
-            float loss = Loss(targets);
-            Backward(input, wantInputGradients);
+            if (wantInputGradients) throw new global::System.ArgumentException(
+                "A token model has no input gradient: pass an empty span.", "inputGradients");
+            __CheckTokens(input);
+            __CheckClasses(targets);
+            __TeacherForceDecoder(targets);
+            __Forward(input, logits: true, dropout: true);
+            global::System.Array.Clear(__dwork, 0, __dwork.Length);
+            global::System.Array.Clear(__gradients, 0, __gradients.Length);
+            float loss = __Loss(targets);
+            __Backward(input, wantInputGradients);
             return loss;
         }
 
-        private static void CheckClasses(global::System.ReadOnlySpan<int> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private static void __CheckClasses(global::System.ReadOnlySpan<int> targets)
         {
             for (int i = 0; i < targets.Length; i++)
             {
                 if ((uint)targets[i] >= OutputSize)
-                    throw new global::System.ArgumentOutOfRangeException(nameof(targets), targets[i], "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "targets",
+                        targets[i],
+                        "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
             }
         }
 
@@ -520,15 +665,16 @@ namespace Demo
         /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
         /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets)
         {
-            CheckLength(input.Length, InputLength, nameof(input));
-            CheckLength(targets.Length, TargetLength, nameof(targets));
-            CheckTokens(input);
-            CheckClasses(targets);
-            TeacherForceDecoder(targets);
-            Forward(input, logits: true, dropout: false);
-            float loss = Loss(targets);
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(targets.Length, TargetLength, "targets");
+            __CheckTokens(input);
+            __CheckClasses(targets);
+            __TeacherForceDecoder(targets);
+            __Forward(input, logits: true, dropout: false);
+            float loss = __Loss(targets);
             return loss;
         }
 
@@ -536,8 +682,11 @@ namespace Demo
         /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
         /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
         /// </summary>
-        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer)
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state
+        /// are unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float TrainStep(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer)
         {
             if (!TryTrainStep(input, targets, optimizer, out float loss))
                 throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
@@ -550,17 +699,24 @@ namespace Demo
         /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
         /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
         /// </summary>
-        public bool TryTrainStep(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public bool TryTrainStep(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer,
+            out float loss)
         {
-            if (optimizer is null) throw new global::System.ArgumentNullException(nameof(optimizer));
+            if (optimizer is null) throw new global::System.ArgumentNullException("optimizer");
             loss = ComputeGradients(input, targets);
-            return float.IsFinite(loss) && optimizer.Step(_parameters, _gradients);
+            return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
-        /// <summary>The decoder's teacher-forced input, time-major [OutputSteps, B, Y]: zeros at step 0, then the target of the step before.</summary>
-        private void TeacherForceDecoder(global::System.ReadOnlySpan<int> targets)
+        /// <summary>The decoder's teacher-forced input, time-major [OutputSteps, B, Y]: zeros at step 0, then the target of the step
+        /// before.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __TeacherForceDecoder(global::System.ReadOnlySpan<int> targets)
         {
-            var x = new global::System.Span<float>(_work, A.decoder_input, A.decoder_input_len);
+            var x = new global::System.Span<float>(__work, __A.decoder_input, __A.decoder_input_len);
             x.Clear();
             for (int b = 0; b < BatchSize; b++)
                 for (int t = 1; t < OutputSteps; t++)
@@ -568,42 +724,62 @@ namespace Demo
         }
 
         /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
-        private float Loss(global::System.ReadOnlySpan<int> targets)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
             const float scale = 1f / TargetLength; // mean reduction
-            var y = new global::System.Span<float>(_work, A.fc_out, A.fc_out_len);
-            var dy = new global::System.Span<float>(_dwork, A.fc_out, A.fc_out_len);
+            var y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
+            var dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < OutputSteps; t++)
             {
                 int row = t * BatchSize + b, target = b * OutputSteps + t; // rows are time-major, targets batch-first
                 // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
-                sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(y.Slice(row * 1200, 1200), targets[target], dy.Slice(row * 1200, 1200), scale);
+                sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(
+                    y.Slice(row * 1200, 1200), targets[target], dy.Slice(row * 1200, 1200), scale);
             }
             return (float)(sum / TargetLength);
         }
 
-        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into <see cref="Gradients"/>.</summary>
-        private void Backward(global::System.ReadOnlySpan<int> input, bool wantInputGradients)
+        /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
+        /// <see cref="Gradients"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Backward(global::System.ReadOnlySpan<int> input, bool wantInputGradients)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> a = _work;
-            global::System.Span<float> d = _dwork;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> g = __gradients;
+            global::System.ReadOnlySpan<float> a = __work;
+            global::System.Span<float> d = __dwork;
             const int B = BatchSize;
 
             // ── Layer 3 backward: Dense(1200, Softmax) 'fc' ──
             {
                 const int T = OutputSteps;
                 {
-                    var y = a.Slice(A.fc_out, A.fc_out_len);
-                    var dy = d.Slice(A.fc_out, A.fc_out_len);
+                    var y = a.Slice(__A.fc_out, __A.fc_out_len);
+                    var dy = d.Slice(__A.fc_out, __A.fc_out_len);
                     // dy already holds dL/d(logits): the loss differentiated the activation with it.
                     // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [1200, 128]
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(dy, 1200, a.Slice(A.decoder_l0_out, A.decoder_l0_out_len), 128, g.Slice(P.fc_weight, P.fc_weight_len), T * B, 1200, 128);
-                    global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 1200, T * B, g.Slice(P.fc_bias, P.fc_bias_len));
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dy, 1200, p.Slice(P.fc_weight, P.fc_weight_len), d.Slice(A.decoder_l0_out, A.decoder_l0_out_len), 128, T * B, 1200, 128);
+                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                        dy,
+                        1200,
+                        a.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len),
+                        128,
+                        g.Slice(__P.fc_weight, __P.fc_weight_len),
+                        T * B,
+                        1200,
+                        128);
+                    global::RnnGen.Kernels.Blas.SumRowsAdd(dy, 1200, T * B, g.Slice(__P.fc_bias, __P.fc_bias_len));
+                    global::RnnGen.Kernels.Blas.MatMulAdd(
+                        dy,
+                        1200,
+                        p.Slice(__P.fc_weight, __P.fc_weight_len),
+                        d.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len),
+                        128,
+                        T * B,
+                        1200,
+                        128);
                 }
             }
 
@@ -612,46 +788,87 @@ namespace Demo
                 const int T = OutputSteps;
                 // decoder_l0 backward, t = T-1 … 0
                 {
-                    var gates = a.Slice(A.decoder_l0_gates, A.decoder_l0_gates_len);
-                    var dgates = d.Slice(A.decoder_l0_gates, A.decoder_l0_gates_len); // dL/d(pre-activations) per step
-                    var hs = a.Slice(A.decoder_l0_out, A.decoder_l0_out_len);
-                    var dhs = d.Slice(A.decoder_l0_out, A.decoder_l0_out_len); // dL/dh, complete for step t when t is reached
-                    var whh = p.Slice(P.decoder_weight_hh_l0, P.decoder_weight_hh_l0_len);
-                    global::System.ReadOnlySpan<float> h0 = a.Slice(A.decoder_l0_h0, A.decoder_l0_h0_len);
-                    var dh0 = d.Slice(A.decoder_l0_h0, A.decoder_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                    var cs = a.Slice(A.decoder_l0_c, A.decoder_l0_c_len);
-                    var dcs = d.Slice(A.decoder_l0_c, A.decoder_l0_c_len);
-                    global::System.ReadOnlySpan<float> c0 = a.Slice(A.decoder_l0_c0, A.decoder_l0_c0_len);
-                    var dc0 = d.Slice(A.decoder_l0_c0, A.decoder_l0_c0_len);
+                    var gates = a.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len);
+                    var dgates = d.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len); // dL/d(pre-activations) per step
+                    var hs = a.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len);
+                    var dhs = d.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len); // dL/dh, complete for step t when t is reached
+                    var whh = p.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len);
+                    global::System.ReadOnlySpan<float> h0 = a.Slice(__A.decoder_l0_h0, __A.decoder_l0_h0_len);
+                    var dh0 = d.Slice(__A.decoder_l0_h0, __A.decoder_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                    var cs = a.Slice(__A.decoder_l0_c, __A.decoder_l0_c_len);
+                    var dcs = d.Slice(__A.decoder_l0_c, __A.decoder_l0_c_len);
+                    global::System.ReadOnlySpan<float> c0 = a.Slice(__A.decoder_l0_c0, __A.decoder_l0_c0_len);
+                    var dc0 = d.Slice(__A.decoder_l0_c0, __A.decoder_l0_c0_len);
                     for (int s = T - 1; s >= 0; s--)
                     {
-                        int t = s, tp = t - 1;
+                        int t = s, t_prev = t - 1;
                         var dg = dgates.Slice(t * B * 512, B * 512);
-                        // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 128) before the first step
-                        global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 128, (B - 1) * 128 + 128);
-                        var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 128, (B - 1) * 128 + 128);
+                        // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 128) before the
+                        // first step
+                        global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128, (B - 1) * 128 + 128);
+                        var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 128, (B - 1) * 128 + 128);
                         const int ldh = 128;
                         for (int b = 0; b < B; b++)
                         {
                             int row = t * B + b;
                             var dh = dhs.Slice(row * 128, 128);
                             // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
-                            global::System.ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * 128, 128) : cs.Slice((tp * B + b) * 128, 128);
-                            var dcPrev = s == 0 ? dc0.Slice(b * 128, 128) : dcs.Slice((tp * B + b) * 128, 128);
-                            global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 512, 512), cPrev, cs.Slice(row * 128, 128), dh, dcs.Slice(row * 128, 128), dcPrev, dg.Slice(b * 512, 512));
+                            global::System.ReadOnlySpan<float> c_prev = s == 0 ? c0.Slice(b * 128, 128) : cs.Slice(
+                                (t_prev * B + b) * 128, 128);
+                            var dc_prev = s == 0 ? dc0.Slice(b * 128, 128) : dcs.Slice((t_prev * B + b) * 128, 128);
+                            global::RnnGen.Kernels.Cells.LstmBackward(
+                                gates.Slice(row * 512, 512),
+                                c_prev,
+                                cs.Slice(row * 128, 128),
+                                dh,
+                                dcs.Slice(row * 128, 128),
+                                dc_prev,
+                                dg.Slice(b * 512, 512));
                         }
                         // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
-                        global::RnnGen.Kernels.Blas.MatMulAdd(dg, 512, whh, dhp, ldh, B, 512, 128);
+                        global::RnnGen.Kernels.Blas.MatMulAdd(dg, 512, whh, dh_prev, ldh, B, 512, 128);
                     }
                     // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 512, a.Slice(A.decoder_input, A.decoder_input_len), 1200, g.Slice(P.decoder_weight_ih_l0, P.decoder_weight_ih_l0_len), T * B, 512, 1200);
-                    global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(P.decoder_bias_ih_l0, P.decoder_bias_ih_l0_len));
-                    global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(P.decoder_bias_hh_l0, P.decoder_bias_hh_l0_len));
+                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                        dgates,
+                        512,
+                        a.Slice(__A.decoder_input, __A.decoder_input_len),
+                        1200,
+                        g.Slice(__P.decoder_weight_ih_l0, __P.decoder_weight_ih_l0_len),
+                        T * B,
+                        512,
+                        1200);
+                    global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(__P.decoder_bias_ih_l0, __P.decoder_bias_ih_l0_len));
+                    global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(__P.decoder_bias_hh_l0, __P.decoder_bias_hh_l0_len));
                     // dW_hh += dgates[t]ᵀ h[t-1]
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 512, (T - 1) * B * 512), 512, hs.Slice(0, (T - 1) * B * 128), 128, g.Slice(P.decoder_weight_hh_l0, P.decoder_weight_hh_l0_len), (T - 1) * B, 512, 128);
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(0, B * 512), 512, h0, 128, g.Slice(P.decoder_weight_hh_l0, P.decoder_weight_hh_l0_len), B, 512, 128);
+                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                        dgates.Slice(B * 512, (T - 1) * B * 512),
+                        512,
+                        hs.Slice(0, (T - 1) * B * 128),
+                        128,
+                        g.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len),
+                        (T - 1) * B,
+                        512,
+                        128);
+                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                        dgates.Slice(0, B * 512),
+                        512,
+                        h0,
+                        128,
+                        g.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len),
+                        B,
+                        512,
+                        128);
                     // dx += dgates W_ih
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 512, p.Slice(P.decoder_weight_ih_l0, P.decoder_weight_ih_l0_len), d.Slice(A.decoder_input, A.decoder_input_len), 1200, T * B, 512, 1200);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(
+                        dgates,
+                        512,
+                        p.Slice(__P.decoder_weight_ih_l0, __P.decoder_weight_ih_l0_len),
+                        d.Slice(__A.decoder_input, __A.decoder_input_len),
+                        1200,
+                        T * B,
+                        512,
+                        1200);
                 }
             }
 
@@ -659,105 +876,185 @@ namespace Demo
             //    =>   d(final state) += d(initial state)
             // encoder_l0 → decoder_l0: h after the last step
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_h0 + b * 128, 64), d.Slice(A.encoder_l0_out + 19456 + b * 128, 64));
+                global::RnnGen.Kernels.Elementwise.Accumulate(
+                    d.Slice(__A.decoder_l0_h0 + b * 128, 64), d.Slice(__A.encoder_l0_out + 19456 + b * 128, 64));
             // encoder_l0 → decoder_l0: backward h after step 0
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_h0 + 64 + b * 128, 64), d.Slice(A.encoder_l0_out + 64 + b * 128, 64));
+                global::RnnGen.Kernels.Elementwise.Accumulate(
+                    d.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64), d.Slice(__A.encoder_l0_out + 64 + b * 128, 64));
             // encoder_l0 → decoder_l0: c after the last step
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_c0 + b * 128, 64), d.Slice(A.encoder_l0_c + 9728 + b * 64, 64));
+                global::RnnGen.Kernels.Elementwise.Accumulate(
+                    d.Slice(__A.decoder_l0_c0 + b * 128, 64), d.Slice(__A.encoder_l0_c + 9728 + b * 64, 64));
             // encoder_l0 → decoder_l0: backward c after step 0
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.decoder_l0_c0 + 64 + b * 128, 64), d.Slice(A.encoder_l0_reverse_c + b * 64, 64));
+                global::RnnGen.Kernels.Elementwise.Accumulate(
+                    d.Slice(__A.decoder_l0_c0 + 64 + b * 128, 64), d.Slice(__A.encoder_l0_reverse_c + b * 64, 64));
 
             // ── Layer 1 backward: Lstm(64) bidirectional 'encoder' ──
             {
                 const int T = Steps;
                 // encoder_l0 backward, t = T-1 … 0
                 {
-                    var gates = a.Slice(A.encoder_l0_gates, A.encoder_l0_gates_len);
-                    var dgates = d.Slice(A.encoder_l0_gates, A.encoder_l0_gates_len); // dL/d(pre-activations) per step
-                    var hs = a.Slice(A.encoder_l0_out, A.encoder_l0_out_len);
-                    var dhs = d.Slice(A.encoder_l0_out, A.encoder_l0_out_len); // dL/dh, complete for step t when t is reached
-                    var whh = p.Slice(P.encoder_weight_hh_l0, P.encoder_weight_hh_l0_len);
-                    global::System.ReadOnlySpan<float> h0 = a.Slice(A.encoder_l0_h0, A.encoder_l0_h0_len);
-                    var dh0 = d.Slice(A.encoder_l0_h0, A.encoder_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                    var cs = a.Slice(A.encoder_l0_c, A.encoder_l0_c_len);
-                    var dcs = d.Slice(A.encoder_l0_c, A.encoder_l0_c_len);
-                    global::System.ReadOnlySpan<float> c0 = a.Slice(A.encoder_l0_c0, A.encoder_l0_c0_len);
-                    var dc0 = d.Slice(A.encoder_l0_c0, A.encoder_l0_c0_len);
+                    var gates = a.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len);
+                    var dgates = d.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len); // dL/d(pre-activations) per step
+                    var hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len);
+                    var dhs = d.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len); // dL/dh, complete for step t when t is reached
+                    var whh = p.Slice(__P.encoder_weight_hh_l0, __P.encoder_weight_hh_l0_len);
+                    global::System.ReadOnlySpan<float> h0 = a.Slice(__A.encoder_l0_h0, __A.encoder_l0_h0_len);
+                    var dh0 = d.Slice(__A.encoder_l0_h0, __A.encoder_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                    var cs = a.Slice(__A.encoder_l0_c, __A.encoder_l0_c_len);
+                    var dcs = d.Slice(__A.encoder_l0_c, __A.encoder_l0_c_len);
+                    global::System.ReadOnlySpan<float> c0 = a.Slice(__A.encoder_l0_c0, __A.encoder_l0_c0_len);
+                    var dc0 = d.Slice(__A.encoder_l0_c0, __A.encoder_l0_c0_len);
                     for (int s = T - 1; s >= 0; s--)
                     {
-                        int t = s, tp = t - 1;
+                        int t = s, t_prev = t - 1;
                         var dg = dgates.Slice(t * B * 256, B * 256);
-                        // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 64) before the first step
-                        global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 128, (B - 1) * 128 + 64);
-                        var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 128, (B - 1) * 128 + 64);
+                        // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 64) before the first
+                        // step
+                        global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128, (B - 1) * 128 + 64);
+                        var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 128, (B - 1) * 128 + 64);
                         int ldh = s == 0 ? 64 : 128;
                         for (int b = 0; b < B; b++)
                         {
                             int row = t * B + b;
                             var dh = dhs.Slice(row * 128, 64);
                             // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
-                            global::System.ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((tp * B + b) * 64, 64);
-                            var dcPrev = s == 0 ? dc0.Slice(b * 64, 64) : dcs.Slice((tp * B + b) * 64, 64);
-                            global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 256, 256), cPrev, cs.Slice(row * 64, 64), dh, dcs.Slice(row * 64, 64), dcPrev, dg.Slice(b * 256, 256));
+                            global::System.ReadOnlySpan<float> c_prev = s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64);
+                            var dc_prev = s == 0 ? dc0.Slice(b * 64, 64) : dcs.Slice((t_prev * B + b) * 64, 64);
+                            global::RnnGen.Kernels.Cells.LstmBackward(
+                                gates.Slice(row * 256, 256),
+                                c_prev,
+                                cs.Slice(row * 64, 64),
+                                dh,
+                                dcs.Slice(row * 64, 64),
+                                dc_prev,
+                                dg.Slice(b * 256, 256));
                         }
                         // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
-                        global::RnnGen.Kernels.Blas.MatMulAdd(dg, 256, whh, dhp, ldh, B, 256, 64);
+                        global::RnnGen.Kernels.Blas.MatMulAdd(dg, 256, whh, dh_prev, ldh, B, 256, 64);
                     }
                     // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 256, a.Slice(A.emb_out, A.emb_out_len), 32, g.Slice(P.encoder_weight_ih_l0, P.encoder_weight_ih_l0_len), T * B, 256, 32);
-                    global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(P.encoder_bias_ih_l0, P.encoder_bias_ih_l0_len));
-                    global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(P.encoder_bias_hh_l0, P.encoder_bias_hh_l0_len));
+                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                        dgates,
+                        256,
+                        a.Slice(__A.emb_out, __A.emb_out_len),
+                        32,
+                        g.Slice(__P.encoder_weight_ih_l0, __P.encoder_weight_ih_l0_len),
+                        T * B,
+                        256,
+                        32);
+                    global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(__P.encoder_bias_ih_l0, __P.encoder_bias_ih_l0_len));
+                    global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(__P.encoder_bias_hh_l0, __P.encoder_bias_hh_l0_len));
                     // dW_hh += dgates[t]ᵀ h[t-1]
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(B * 256, (T - 1) * B * 256), 256, hs.Slice(0, (T - 1) * B * 128), 128, g.Slice(P.encoder_weight_hh_l0, P.encoder_weight_hh_l0_len), (T - 1) * B, 256, 64);
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(0, B * 256), 256, h0, 64, g.Slice(P.encoder_weight_hh_l0, P.encoder_weight_hh_l0_len), B, 256, 64);
+                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                        dgates.Slice(B * 256, (T - 1) * B * 256),
+                        256,
+                        hs.Slice(0, (T - 1) * B * 128),
+                        128,
+                        g.Slice(__P.encoder_weight_hh_l0, __P.encoder_weight_hh_l0_len),
+                        (T - 1) * B,
+                        256,
+                        64);
+                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                        dgates.Slice(0, B * 256), 256, h0, 64, g.Slice(__P.encoder_weight_hh_l0, __P.encoder_weight_hh_l0_len), B, 256, 64);
                     // dx += dgates W_ih
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 256, p.Slice(P.encoder_weight_ih_l0, P.encoder_weight_ih_l0_len), d.Slice(A.emb_out, A.emb_out_len), 32, T * B, 256, 32);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(
+                        dgates,
+                        256,
+                        p.Slice(__P.encoder_weight_ih_l0, __P.encoder_weight_ih_l0_len),
+                        d.Slice(__A.emb_out, __A.emb_out_len),
+                        32,
+                        T * B,
+                        256,
+                        32);
                 }
                 // encoder_l0_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
                 {
-                    var gates = a.Slice(A.encoder_l0_reverse_gates, A.encoder_l0_reverse_gates_len);
-                    var dgates = d.Slice(A.encoder_l0_reverse_gates, A.encoder_l0_reverse_gates_len); // dL/d(pre-activations) per step
-                    var hs = a.Slice(A.encoder_l0_out, A.encoder_l0_out_len);
-                    var dhs = d.Slice(A.encoder_l0_out, A.encoder_l0_out_len); // dL/dh, complete for step t when t is reached
-                    var whh = p.Slice(P.encoder_weight_hh_l0_reverse, P.encoder_weight_hh_l0_reverse_len);
-                    global::System.ReadOnlySpan<float> h0 = a.Slice(A.encoder_l0_reverse_h0, A.encoder_l0_reverse_h0_len);
-                    var dh0 = d.Slice(A.encoder_l0_reverse_h0, A.encoder_l0_reverse_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                    var cs = a.Slice(A.encoder_l0_reverse_c, A.encoder_l0_reverse_c_len);
-                    var dcs = d.Slice(A.encoder_l0_reverse_c, A.encoder_l0_reverse_c_len);
-                    global::System.ReadOnlySpan<float> c0 = a.Slice(A.encoder_l0_reverse_c0, A.encoder_l0_reverse_c0_len);
-                    var dc0 = d.Slice(A.encoder_l0_reverse_c0, A.encoder_l0_reverse_c0_len);
+                    var gates = a.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len);
+                    var dgates = d.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len); // dL/d(pre-activations) per step
+                    var hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len);
+                    var dhs = d.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len); // dL/dh, complete for step t when t is reached
+                    var whh = p.Slice(__P.encoder_weight_hh_l0_reverse, __P.encoder_weight_hh_l0_reverse_len);
+                    global::System.ReadOnlySpan<float> h0 = a.Slice(__A.encoder_l0_reverse_h0, __A.encoder_l0_reverse_h0_len);
+                    // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                    var dh0 = d.Slice(__A.encoder_l0_reverse_h0, __A.encoder_l0_reverse_h0_len);
+                    var cs = a.Slice(__A.encoder_l0_reverse_c, __A.encoder_l0_reverse_c_len);
+                    var dcs = d.Slice(__A.encoder_l0_reverse_c, __A.encoder_l0_reverse_c_len);
+                    global::System.ReadOnlySpan<float> c0 = a.Slice(__A.encoder_l0_reverse_c0, __A.encoder_l0_reverse_c0_len);
+                    var dc0 = d.Slice(__A.encoder_l0_reverse_c0, __A.encoder_l0_reverse_c0_len);
                     for (int s = T - 1; s >= 0; s--)
                     {
-                        int t = T - 1 - s, tp = t + 1;
+                        int t = T - 1 - s, t_prev = t + 1;
                         var dg = dgates.Slice(t * B * 256, B * 256);
-                        // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 64) before the first step
-                        global::System.ReadOnlySpan<float> hp = s == 0 ? h0 : hs.Slice(tp * B * 128 + 64, (B - 1) * 128 + 64);
-                        var dhp = s == 0 ? dh0 : dhs.Slice(tp * B * 128 + 64, (B - 1) * 128 + 64);
+                        // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 64) before the first
+                        // step
+                        global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128 + 64, (B - 1) * 128 + 64);
+                        var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 128 + 64, (B - 1) * 128 + 64);
                         int ldh = s == 0 ? 64 : 128;
                         for (int b = 0; b < B; b++)
                         {
                             int row = t * B + b;
                             var dh = dhs.Slice(row * 128 + 64, 64);
                             // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
-                            global::System.ReadOnlySpan<float> cPrev = s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((tp * B + b) * 64, 64);
-                            var dcPrev = s == 0 ? dc0.Slice(b * 64, 64) : dcs.Slice((tp * B + b) * 64, 64);
-                            global::RnnGen.Kernels.Cells.LstmBackward(gates.Slice(row * 256, 256), cPrev, cs.Slice(row * 64, 64), dh, dcs.Slice(row * 64, 64), dcPrev, dg.Slice(b * 256, 256));
+                            global::System.ReadOnlySpan<float> c_prev = s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64);
+                            var dc_prev = s == 0 ? dc0.Slice(b * 64, 64) : dcs.Slice((t_prev * B + b) * 64, 64);
+                            global::RnnGen.Kernels.Cells.LstmBackward(
+                                gates.Slice(row * 256, 256),
+                                c_prev,
+                                cs.Slice(row * 64, 64),
+                                dh,
+                                dcs.Slice(row * 64, 64),
+                                dc_prev,
+                                dg.Slice(b * 256, 256));
                         }
                         // forward: gates += W_hh h[t-1]   =>   dh[t-1] += dgates W_hh
-                        global::RnnGen.Kernels.Blas.MatMulAdd(dg, 256, whh, dhp, ldh, B, 256, 64);
+                        global::RnnGen.Kernels.Blas.MatMulAdd(dg, 256, whh, dh_prev, ldh, B, 256, 64);
                     }
                     // forward: gates = W_ih x + b_ih (all steps)   =>   dW_ih += dgatesᵀ x, db_ih += Σ dgates
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(dgates, 256, a.Slice(A.emb_out, A.emb_out_len), 32, g.Slice(P.encoder_weight_ih_l0_reverse, P.encoder_weight_ih_l0_reverse_len), T * B, 256, 32);
-                    global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(P.encoder_bias_ih_l0_reverse, P.encoder_bias_ih_l0_reverse_len));
-                    global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(P.encoder_bias_hh_l0_reverse, P.encoder_bias_hh_l0_reverse_len));
+                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                        dgates,
+                        256,
+                        a.Slice(__A.emb_out, __A.emb_out_len),
+                        32,
+                        g.Slice(__P.encoder_weight_ih_l0_reverse, __P.encoder_weight_ih_l0_reverse_len),
+                        T * B,
+                        256,
+                        32);
+                    global::RnnGen.Kernels.Blas.SumRowsAdd(
+                        dgates, 256, T * B, g.Slice(__P.encoder_bias_ih_l0_reverse, __P.encoder_bias_ih_l0_reverse_len));
+                    global::RnnGen.Kernels.Blas.SumRowsAdd(
+                        dgates, 256, T * B, g.Slice(__P.encoder_bias_hh_l0_reverse, __P.encoder_bias_hh_l0_reverse_len));
                     // dW_hh += dgates[t]ᵀ h[t-1]
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice(0, (T - 1) * B * 256), 256, hs.Slice(B * 128 + 64, (T - 1) * B * 128 - 64), 128, g.Slice(P.encoder_weight_hh_l0_reverse, P.encoder_weight_hh_l0_reverse_len), (T - 1) * B, 256, 64);
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(dgates.Slice((T - 1) * B * 256, B * 256), 256, h0, 64, g.Slice(P.encoder_weight_hh_l0_reverse, P.encoder_weight_hh_l0_reverse_len), B, 256, 64);
+                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                        dgates.Slice(0, (T - 1) * B * 256),
+                        256,
+                        hs.Slice(B * 128 + 64, (T - 1) * B * 128 - 64),
+                        128,
+                        g.Slice(__P.encoder_weight_hh_l0_reverse, __P.encoder_weight_hh_l0_reverse_len),
+                        (T - 1) * B,
+                        256,
+                        64);
+                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                        dgates.Slice((T - 1) * B * 256, B * 256),
+                        256,
+                        h0,
+                        64,
+                        g.Slice(__P.encoder_weight_hh_l0_reverse, __P.encoder_weight_hh_l0_reverse_len),
+                        B,
+                        256,
+                        64);
                     // dx += dgates W_ih
-                    global::RnnGen.Kernels.Blas.MatMulAdd(dgates, 256, p.Slice(P.encoder_weight_ih_l0_reverse, P.encoder_weight_ih_l0_reverse_len), d.Slice(A.emb_out, A.emb_out_len), 32, T * B, 256, 32);
+                    global::RnnGen.Kernels.Blas.MatMulAdd(
+                        dgates,
+                        256,
+                        p.Slice(__P.encoder_weight_ih_l0_reverse, __P.encoder_weight_ih_l0_reverse_len),
+                        d.Slice(__A.emb_out, __A.emb_out_len),
+                        32,
+                        T * B,
+                        256,
+                        32);
                 }
             }
 
@@ -769,80 +1066,107 @@ namespace Demo
                 {
                     for (int t = 0; t < T; t++)
                     {
-                        global::RnnGen.Kernels.Elementwise.Accumulate(d.Slice(A.emb_out + (t * B + b) * 32, 32), g.Slice(P.emb_weight + input[b * T + t] * 32, 32));
+                        global::RnnGen.Kernels.Elementwise.Accumulate(
+                            d.Slice(__A.emb_out + (t * B + b) * 32, 32), g.Slice(__P.emb_weight + input[b * T + t] * 32, 32));
                     }
                 }
             }
         }
 
-        /// <summary>One decoder step for the whole batch: <paramref name="x"/> [B, Y] (the previous output), <paramref name="y"/> [B, Y]; carries the decoder's state.</summary>
-        private void DecoderStep(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+        /// <summary>One decoder step for the whole batch: <paramref name="x"/> [B, Y] (the previous output), <paramref name="y"/> [B, Y];
+        /// carries the decoder's state.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __DecoderStep(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> st = _state;
-            global::System.Span<float> q = _stepWork;
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> st = __state;
+            global::System.Span<float> q = __stepWork;
             const int B = BatchSize;
 
             // ── Layer 2: Lstm(128) 'decoder' ──
             // decoder_l0
             {
-                var h = st.Slice(S.decoder_l0_h, S.decoder_l0_h_len); // [B, 128], h[t-1] in, h[t] out
-                var g = q.Slice(Q.decoder_gates, Q.decoder_gates_len);
-                var whh = p.Slice(P.decoder_weight_hh_l0, P.decoder_weight_hh_l0_len);
-                var bhh = p.Slice(P.decoder_bias_hh_l0, P.decoder_bias_hh_l0_len);
-                var c = st.Slice(S.decoder_l0_c_2, S.decoder_l0_c_2_len); // [B, 128], c[t-1] in, c[t] out
+                var h = st.Slice(__S.decoder_l0_h, __S.decoder_l0_h_len); // [B, 128], h[t-1] in, h[t] out
+                var g = q.Slice(__Q.decoder_gates, __Q.decoder_gates_len);
+                var whh = p.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len);
+                var bhh = p.Slice(__P.decoder_bias_hh_l0, __P.decoder_bias_hh_l0_len);
+                var c = st.Slice(__S.decoder_l0_c, __S.decoder_l0_c_len); // [B, 128], c[t-1] in, c[t] out
                 // gates = W_ih x + b_ih + b_hh
-                global::RnnGen.Kernels.Blas.SetRows(g, 512, B, p.Slice(P.decoder_bias_ih_l0, P.decoder_bias_ih_l0_len), bhh);
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(x, 1200, p.Slice(P.decoder_weight_ih_l0, P.decoder_weight_ih_l0_len), g, 512, B, 512, 1200);
-                global::System.ReadOnlySpan<float> hp = h; // h[t-1]; the cell overwrites it with h[t] element by element
+                global::RnnGen.Kernels.Blas.SetRows(g, 512, B, p.Slice(__P.decoder_bias_ih_l0, __P.decoder_bias_ih_l0_len), bhh);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    x, 1200, p.Slice(__P.decoder_weight_ih_l0, __P.decoder_weight_ih_l0_len), g, 512, B, 512, 1200);
+                global::System.ReadOnlySpan<float> h_prev = h; // h[t-1]; the cell overwrites it with h[t] element by element
                 const int ldh = 128;
                 // gates += W_hh h[t-1]   [512 x 128]·[128] -> [512]
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(hp, ldh, whh, g, 512, B, 512, 128);
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, g, 512, B, 512, 128);
                 // i, f, o = σ(·), g = tanh(·); c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                 for (int b = 0; b < B; b++)
-                    global::RnnGen.Kernels.Cells.LstmForward(g.Slice(b * 512, 512), c.Slice(b * 128, 128), c.Slice(b * 128, 128), h.Slice(b * 128, 128));
+                    global::RnnGen.Kernels.Cells.LstmForward(
+                        g.Slice(b * 512, 512), c.Slice(b * 128, 128), c.Slice(b * 128, 128), h.Slice(b * 128, 128));
             }
 
             // ── Layer 3: Dense(1200, Softmax) 'fc' ──
             {
-                var o = q.Slice(Q.fc_out_2, Q.fc_out_2_len);
-                global::RnnGen.Kernels.Blas.SetRows(o, 1200, B, p.Slice(P.fc_bias, P.fc_bias_len));
-                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(st.Slice(S.decoder_l0_h, S.decoder_l0_h_len), 128, p.Slice(P.fc_weight, P.fc_weight_len), o, 1200, B, 1200, 128);
+                var o = q.Slice(__Q.fc_out, __Q.fc_out_len);
+                global::RnnGen.Kernels.Blas.SetRows(o, 1200, B, p.Slice(__P.fc_bias, __P.fc_bias_len));
+                global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
+                    st.Slice(__S.decoder_l0_h, __S.decoder_l0_h_len),
+                    128,
+                    p.Slice(__P.fc_weight, __P.fc_weight_len),
+                    o,
+                    1200,
+                    B,
+                    1200,
+                    128);
                 global::RnnGen.Kernels.Activations.Softmax(o, B, 1200);
             }
 
-            q.Slice(Q.fc_out_2, Q.fc_out_2_len).CopyTo(y);
+            q.Slice(__Q.fc_out, __Q.fc_out_len).CopyTo(y);
         }
 
-        /// <summary>Always false: an encoder–decoder model starts every sequence from its encoder (setting true throws <see cref="global::System.NotSupportedException"/>).</summary>
+        /// <summary>Always false: an encoder–decoder model starts every sequence from its encoder (setting true throws
+        /// <see cref="global::System.NotSupportedException"/>).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public bool CarryState
         {
             get => false;
-            set { if (value) throw new global::System.NotSupportedException("An encoder–decoder model starts every sequence from its encoder: there is no state to carry between calls."); }
+            set { if (value) throw new global::System.NotSupportedException(
+                "An encoder–decoder model starts every sequence from its encoder: there is no state to carry between calls."); }
         }
 
         /// <summary>Nothing to reset: every call starts from the encoder (kept for <see cref="global::RnnGen.IRnnModel"/>).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void ResetState() { }
 
         /// <summary>
         /// Loads every parameter from a safetensors file (F32, PyTorch state_dict keys and shapes).
         /// The file is validated completely before anything is copied: on any error the parameters are unchanged.
         /// </summary>
-        /// <exception cref="global::RnnGen.IO.SafetensorsFormatException">A tensor is missing, extra, of the wrong dtype or shape, or the file is malformed.</exception>
-        public void LoadSafetensors(string path) => global::RnnGen.IO.Safetensors.Load(path, s_layout, _parameters);
+        /// <exception cref="global::RnnGen.IO.SafetensorsFormatException">A tensor is missing, extra, of the wrong dtype or shape, or the
+        /// file is malformed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void LoadSafetensors(string path) => global::RnnGen.IO.Safetensors.Load(path, __layout, __parameters);
 
         /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadSafetensors(string)"/>.</summary>
-        public void LoadSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Load(stream, s_layout, _parameters);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void LoadSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Load(stream, __layout, __parameters);
 
-        /// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved over <paramref name="path"/>.</summary>
-        public void SaveSafetensors(string path) => global::RnnGen.IO.Safetensors.Save(path, s_layout, _parameters);
+        /// <summary>Saves every parameter as a safetensors file that PyTorch loads as a state_dict. Written to a temporary file, then moved
+        /// over <paramref name="path"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void SaveSafetensors(string path) => global::RnnGen.IO.Safetensors.Save(path, __layout, __parameters);
 
         /// <summary>Writes every parameter to <paramref name="stream"/> in the safetensors format.</summary>
-        public void SaveSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Save(stream, s_layout, _parameters);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void SaveSafetensors(global::System.IO.Stream stream) => global::RnnGen.IO.Safetensors.Save(stream, __layout, __parameters);
 
-        global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => s_parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        global::System.Collections.Generic.IReadOnlyList<string> global::RnnGen.IRnnModel.TensorNames => __parameterNames;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.IRnnModel.InputLength => InputLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.IRnnModel.OutputLength => OutputLength;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         int global::RnnGen.ITrainableRnnModel<int, int>.TargetLength => TargetLength;
     }
 }

@@ -436,11 +436,11 @@ public sealed class GenerationDiagnosticsTests
             public partial class Deep { }
             """,
             "RNN0036",
-            "'Deep' generates about 14,000 lines of C# (128 recurrent layer passes); code this large slows the build and the IDE and its methods grow past the sizes the JIT optimizes: use fewer stacked layers, or drop 'Bidirectional' where the model does not need it");
+            "'Deep' generates about 21,300 lines of C# (128 recurrent layer passes); code this large slows the build and the IDE and its methods grow past the sizes the JIT optimizes: use fewer stacked layers, or drop 'Bidirectional' where the model does not need it");
 
         // The estimate is the size of what the generator actually wrote, within 10 %.
         int lines = run.GeneratorResult.GeneratedSources[0].SourceText.Lines.Count;
-        Assert.InRange(lines, 14_000 * 0.9, 14_000 * 1.1);
+        Assert.InRange(lines, 21_000 * 0.9, 21_000 * 1.1);
     }
 
     [Fact]
