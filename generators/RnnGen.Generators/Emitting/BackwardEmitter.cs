@@ -321,13 +321,7 @@ internal static class BackwardEmitter
     {
         w.Line();
         w.Line("// ── Hand-over backward: forward copied the encoder's final state into the decoder's initial state ──");
-        w.Line("//    =>   d(final state) += d(initial state)");
-        foreach (var c in plan.HandOver)
-        {
-            w.Line($"// {c.What}");
-            w.Line("for (int b = 0; b < B; b++)");
-            w.Line($"    {Names.Elementwise}.Accumulate(d.Slice(__A.{c.Destination.Id}{Names.Plus(c.DestinationOffset)} + b * {c.DestinationStride}, {c.Length}), d.Slice(__A.{c.Source.Id}{Names.Plus(c.SourceOffset)} + b * {c.SourceStride}, {c.Length}));");
-        }
+        StateCopyWriter.WriteGradients(w, plan.HandOver);
     }
 
     /// <summary>

@@ -30,13 +30,7 @@ internal static class ForwardEmitter
             w.Line("/// <summary>");
             w.Line($"/// Runs the model on a batch: <paramref name=\"input\"/> {inputShape}, <paramref name=\"output\"/> {outputShape}, batch-first and row-major.");
             w.Line("/// Allocates nothing.");
-            w.Line("/// </summary>");
-            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-            if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
-            w.OpenMember($"public void Predict({inputType} input, {Names.Span} output)");
-            w.Line("__CheckLength(input.Length, InputLength, \"input\");");
-            w.Line("__CheckLength(output.Length, OutputLength, \"output\");");
-            if (plan.TokenInput) w.Line("__CheckTokens(input);");
+            OpenPredict(w, plan, inputType);
             w.Line("__Forward(input, logits: false, dropout: false);");
             WriteOutputCopy(w, plan);
             w.Line("if (CarryState) __CarryFinalState();");
@@ -147,12 +141,7 @@ internal static class ForwardEmitter
         w.OpenMember("private void __HandOver()");
         w.Line($"{Names.Span} a = __work;");
         w.Line("const int B = BatchSize;");
-        foreach (var c in plan.HandOver)
-        {
-            w.Line($"// {c.What}");
-            w.Line("for (int b = 0; b < B; b++)");
-            w.Line($"    a.Slice(__A.{c.Source.Id}{Names.Plus(c.SourceOffset)} + b * {c.SourceStride}, {c.Length}).CopyTo(a.Slice(__A.{c.Destination.Id}{Names.Plus(c.DestinationOffset)} + b * {c.DestinationStride}, {c.Length}));");
-        }
+        StateCopyWriter.WriteCopies(w, plan.HandOver);
         w.CloseBlock();
         w.Line();
     }
@@ -171,13 +160,7 @@ internal static class ForwardEmitter
         w.Line($"/// Each step's output is fed back as the next step's input ({feedback}: greedy decoding).");
         w.Line("/// Starts from a zero state and leaves the state of <see cref=\"Step\"/> after the last step, so <c>Step</c> can continue");
         w.Line("/// the sequence (or sample instead of taking the most likely output). <see cref=\"CarryState\"/> does not apply. Allocates nothing.");
-        w.Line("/// </summary>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
-        w.OpenMember($"public void Predict({inputType} input, {Names.Span} output)");
-        w.Line("__CheckLength(input.Length, InputLength, \"input\");");
-        w.Line("__CheckLength(output.Length, OutputLength, \"output\");");
-        if (plan.TokenInput) w.Line("__CheckTokens(input);");
+        OpenPredict(w, plan, inputType);
         w.Line("global::System.Array.Clear(__state, 0, __state.Length);");
         w.Line("input.CopyTo(__feedback);");
         w.Line($"{inputType} x = __feedback; // the next input, written by __FeedBack");
@@ -191,6 +174,18 @@ internal static class ForwardEmitter
         w.CloseBlock();
         w.Line();
         WriteFeedBack(w, plan.FeedBack);
+    }
+
+    /// <summary>Closes <c>Predict</c>'s summary (its lines are written by the caller), then opens the method and checks its arguments.</summary>
+    private static void OpenPredict(SourceWriter w, ModelPlan plan, string inputType)
+    {
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
+        w.OpenMember($"public void Predict({inputType} input, {Names.Span} output)");
+        w.Line("__CheckLength(input.Length, InputLength, \"input\");");
+        w.Line("__CheckLength(output.Length, OutputLength, \"output\");");
+        if (plan.TokenInput) w.Line("__CheckTokens(input);");
     }
 
     private static string FeedBackText(FeedBackKind kind) => kind switch
@@ -241,13 +236,7 @@ internal static class ForwardEmitter
         w.Line($"/// Encodes <paramref name=\"input\"/> {inputShape} and decodes {plan.OutputSteps} steps into <paramref name=\"output\"/> [B, OutputSteps, Y], batch-first.");
         w.Line($"/// The decoder starts from the encoder's final state and reads a zero vector, then each previous output ({FeedBackText(plan.FeedBack)}: greedy decoding).");
         w.Line("/// Allocates nothing.");
-        w.Line("/// </summary>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
-        w.OpenMember($"public void Predict({inputType} input, {Names.Span} output)");
-        w.Line("__CheckLength(input.Length, InputLength, \"input\");");
-        w.Line("__CheckLength(output.Length, OutputLength, \"output\");");
-        if (plan.TokenInput) w.Line("__CheckTokens(input);");
+        OpenPredict(w, plan, inputType);
         w.Line("__Encode(input, dropout: false);");
         w.Line("__HandOver();");
         w.Line("// The decoder's streaming state: the handed-over state for its first layer, zeros for the others.");

@@ -74,37 +74,14 @@ internal static class RecurrentLayerEmitter
                 w.Line($"    a.Slice(__A.{o.Id}, __A.{o.Id}_len).CopyTo(a.Slice(__A.{sub.Dropped.Id}, __A.{sub.Dropped.Id}_len));");
             }
         }
-        if (layer.Collapses)
-        {
-            var top = layer.SubLayers[layer.SubLayers.Count - 1].Output;
-            w.Line(D == 2
-                ? "// Final state: concat(forward h after step T-1, backward h after step 0)"
-                : "// Final state: h after step T-1");
-            w.OpenBlock("for (int b = 0; b < B; b++)");
-            w.Line($"a.Slice(__A.{top.Id} + ((T - 1) * B + b) * {DH}, {H}).CopyTo(a.Slice(__A.{layer.Output.Id} + b * {DH}, {H}));");
-            if (D == 2) w.Line($"a.Slice(__A.{top.Id} + b * {DH} + {H}, {H}).CopyTo(a.Slice(__A.{layer.Output.Id} + b * {DH} + {H}, {H}));");
-            w.CloseBlock();
-        }
+        StateCopyWriter.WriteCopies(w, layer.FinalState);
     }
 
     public static void WriteBackward(SourceWriter w, LayerPlan layer, RecurrentCell cell)
     {
         var spec = layer.Spec;
         int H = spec.Size, GH = cell.Gates * H, D = spec.Directions, DH = D * H;
-        if (layer.Collapses)
-        {
-            var top = layer.SubLayers[layer.SubLayers.Count - 1].Output;
-            w.Line(D == 2
-                ? "// forward: final = concat(h_fwd[T-1], h_bwd[0])   =>   route dfinal back to those steps"
-                : "// forward: final = h[T-1]   =>   dh[T-1] += dfinal");
-            w.OpenBlock("for (int b = 0; b < B; b++)");
-            w.Line($"{Names.Elementwise}.Accumulate(d.Slice(__A.{layer.Output.Id} + b * {DH}, {H}), d.Slice(__A.{top.Id} + ((T - 1) * B + b) * {DH}, {H}));");
-            if (D == 2)
-            {
-                w.Line($"{Names.Elementwise}.Accumulate(d.Slice(__A.{layer.Output.Id} + b * {DH} + {H}, {H}), d.Slice(__A.{top.Id} + b * {DH} + {H}, {H}));");
-            }
-            w.CloseBlock();
-        }
+        StateCopyWriter.WriteGradients(w, layer.FinalState);
         for (int k = layer.SubLayers.Count - 1; k >= 0; k--)
         {
             var sub = layer.SubLayers[k];

@@ -120,6 +120,11 @@ internal sealed class LayerPlan
     public List<SubLayerPlan> SubLayers { get; } = new();
     /// <summary>ManyToOne: this recurrent layer's final state is its output.</summary>
     public bool Collapses { get; set; }
+    /// <summary>
+    /// A collapsing layer's output from its last stacked layer's sequence: h after step T-1 (and a backward
+    /// direction's h after step 0 beside it). The forward pass copies, the backward pass routes the gradient back.
+    /// </summary>
+    public List<StateCopy> FinalState { get; } = new();
     /// <summary>The input projection also adds b_hh (the cell adds W_hh h with no bias of its own: LSTM, simple RNN).</summary>
     public bool FoldsHiddenBias { get; set; }
     /// <summary>The model's head, whose activation the loss applies in training (fused with it).</summary>

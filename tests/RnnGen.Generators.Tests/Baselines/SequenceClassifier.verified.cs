@@ -486,12 +486,12 @@ namespace Demo.Classifiers
                             g.Slice(b * 48, 48), gh.Slice(b * 48, 48), h_prev.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32 + 16, 16));
                 }
             }
-            // Final state: concat(forward h after step T-1, backward h after step 0)
+            // gru: final state = h after step T-1
             for (int b = 0; b < B; b++)
-            {
-                a.Slice(__A.gru_l1_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(__A.gru_final + b * 32, 16));
-                a.Slice(__A.gru_l1_out + b * 32 + 16, 16).CopyTo(a.Slice(__A.gru_final + b * 32 + 16, 16));
-            }
+                a.Slice(__A.gru_l1_out + 6272 + b * 32, 16).CopyTo(a.Slice(__A.gru_final + b * 32, 16));
+            // gru: final state, backward half = h_reverse after step 0
+            for (int b = 0; b < B; b++)
+                a.Slice(__A.gru_l1_out + 16 + b * 32, 16).CopyTo(a.Slice(__A.gru_final + 16 + b * 32, 16));
 
             // ── Layer 1: Dense(10, Softmax) 'fc' ──
             // y = softmax(W x + b)   W: [10, 32], rows: one per sequence
@@ -666,14 +666,14 @@ namespace Demo.Classifiers
             }
 
             // ── Layer 0 backward: Gru(16) ×2 bidirectional 'gru' ──
-            // forward: final = concat(h_fwd[T-1], h_bwd[0])   =>   route dfinal back to those steps
+            // forward: gru: final state = h after step T-1   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
-            {
                 global::RnnGen.Kernels.Elementwise.Accumulate(
-                    d.Slice(__A.gru_final + b * 32, 16), d.Slice(__A.gru_l1_out + ((T - 1) * B + b) * 32, 16));
+                    d.Slice(__A.gru_final + b * 32, 16), d.Slice(__A.gru_l1_out + 6272 + b * 32, 16));
+            // forward: gru: final state, backward half = h_reverse after step 0   =>   d(source) += d(copy)
+            for (int b = 0; b < B; b++)
                 global::RnnGen.Kernels.Elementwise.Accumulate(
-                    d.Slice(__A.gru_final + b * 32 + 16, 16), d.Slice(__A.gru_l1_out + b * 32 + 16, 16));
-            }
+                    d.Slice(__A.gru_final + 16 + b * 32, 16), d.Slice(__A.gru_l1_out + 16 + b * 32, 16));
             // gru_l1 backward, t = T-1 … 0
             {
                 var gates = a.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len);

@@ -873,20 +873,19 @@ namespace Demo
             }
 
             // ── Hand-over backward: forward copied the encoder's final state into the decoder's initial state ──
-            //    =>   d(final state) += d(initial state)
-            // encoder_l0 → decoder_l0: h after the last step
+            // forward: encoder_l0 → decoder_l0: h after the last step   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
                 global::RnnGen.Kernels.Elementwise.Accumulate(
                     d.Slice(__A.decoder_l0_h0 + b * 128, 64), d.Slice(__A.encoder_l0_out + 19456 + b * 128, 64));
-            // encoder_l0 → decoder_l0: backward h after step 0
+            // forward: encoder_l0 → decoder_l0: backward h after step 0   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
                 global::RnnGen.Kernels.Elementwise.Accumulate(
                     d.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64), d.Slice(__A.encoder_l0_out + 64 + b * 128, 64));
-            // encoder_l0 → decoder_l0: c after the last step
+            // forward: encoder_l0 → decoder_l0: c after the last step   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
                 global::RnnGen.Kernels.Elementwise.Accumulate(
                     d.Slice(__A.decoder_l0_c0 + b * 128, 64), d.Slice(__A.encoder_l0_c + 9728 + b * 64, 64));
-            // encoder_l0 → decoder_l0: backward c after step 0
+            // forward: encoder_l0 → decoder_l0: backward c after step 0   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
                 global::RnnGen.Kernels.Elementwise.Accumulate(
                     d.Slice(__A.decoder_l0_c0 + 64 + b * 128, 64), d.Slice(__A.encoder_l0_reverse_c + b * 64, 64));
