@@ -14,10 +14,10 @@ using RnnGen.Generators.Diagnostics;
 namespace RnnGen.CodeFixers;
 
 /// <summary>
-/// RNN0005, RNN0017 and RNN0028: removes an attribute argument that must not be there —
+/// RNN0005, RNN0017, RNN0028 and RNN0039: removes an attribute argument that must not be there —
 /// <c>InputSize</c> on a model whose first layer is an embedding, <c>OutputSteps</c> or
-/// <c>Decoder</c> outside an encoder–decoder model, and <c>Bidirectional</c> on a layer that
-/// generates its sequence step by step.
+/// <c>Decoder</c> outside an encoder–decoder model, <c>Bidirectional</c> on a layer that
+/// generates its sequence step by step, and a <c>Decoder</c> mark after the decoder's first layer.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveArgumentCodeFixProvider)), Shared]
 public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
@@ -31,11 +31,15 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
     /// <summary>Identifies the RNN0028 fix for fix-all.</summary>
     public const string RemoveBidirectionalKey = "RNN0028.RemoveBidirectional";
 
+    /// <summary>Identifies the RNN0039 fix for fix-all.</summary>
+    public const string RemoveSecondDecoderKey = "RNN0039.RemoveDecoder";
+
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.InputSizeWithEmbedding.Id,
         DiagnosticDescriptors.EncoderDecoderOnly.Id,
-        DiagnosticDescriptors.BidirectionalGenerator.Id);
+        DiagnosticDescriptors.BidirectionalGenerator.Id,
+        DiagnosticDescriptors.SecondDecoder.Id);
 
     /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() => FixRunner.Create(FixAsync);
@@ -54,6 +58,7 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
             {
                 "RNN0005" => ("Remove 'InputSize' (the embedding sets the width)", RemoveInputSizeKey),
                 "RNN0028" => ("Remove 'Bidirectional' (outputs are generated one step at a time)", RemoveBidirectionalKey),
+                "RNN0039" => ("Remove 'Decoder' (an earlier layer starts the decoder)", RemoveSecondDecoderKey),
                 _ => ($"Remove '{name}' (only for EncoderDecoder models)", RemoveEncoderDecoderOptionKey),
             };
             context.RegisterCodeFix(
@@ -108,6 +113,7 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
         {
             "RNN0005" => name == "InputSize",
             "RNN0028" => name == "Bidirectional",
+            "RNN0039" => name == "Decoder",
             _ => name is "OutputSteps" or "Decoder",
         };
         return expected ? argument : null;

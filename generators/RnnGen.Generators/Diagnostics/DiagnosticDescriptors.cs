@@ -161,4 +161,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LargeMemory = Warning("RNN0037",
         "Model needs a lot of memory",
         "'{0}' allocates about {1:N0} MB per instance for parameters, gradients and activations (Steps = {2}, BatchSize = {3}); if that is not intended, reduce Steps, BatchSize or the hidden sizes");
+
+    public static readonly DiagnosticDescriptor SecondDecoder = Error("RNN0039",
+        "More than one decoder start",
+        "'{0}' is marked 'Decoder = true', but '{1}' already starts the decoder and every layer after it belongs to the decoder: mark only the first decoder layer");
 }

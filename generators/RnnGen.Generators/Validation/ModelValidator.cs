@@ -267,7 +267,8 @@ internal static class ModelValidator
 
     /// <summary>
     /// OneToMany and the decoder of EncoderDecoder run step by step, each output fed back as the
-    /// next input: no layer there can look ahead, and the encoder–decoder needs both halves.
+    /// next input: no layer there can look ahead, and the encoder–decoder needs both halves,
+    /// split at one place.
     /// </summary>
     private static void ValidateGeneration(ModelSpec spec, List<ValidationIssue> issues)
     {
@@ -279,9 +280,20 @@ internal static class ModelValidator
             {
                 issues.Add(new ValidationIssue(DiagnosticDescriptors.NoDecoder, IssueTarget.ModelAttribute, -1, "Mode", new object?[] { spec.ClassName }));
             }
-            else if (WiringResolver.LastRecurrentBefore(spec, decoderStart) < 0)
+            else
             {
-                issues.Add(new ValidationIssue(DiagnosticDescriptors.NoEncoder, IssueTarget.Layer, decoderStart, "Decoder", new object?[] { layers[decoderStart].Name }));
+                if (WiringResolver.LastRecurrentBefore(spec, decoderStart) < 0)
+                {
+                    issues.Add(new ValidationIssue(DiagnosticDescriptors.NoEncoder, IssueTarget.Layer, decoderStart, "Decoder", new object?[] { layers[decoderStart].Name }));
+                }
+                // Only the first decoder layer is marked; a later mark would start nothing new.
+                for (int i = decoderStart + 1; i < layers.Count; i++)
+                {
+                    if (layers[i].IsRecurrent && layers[i].Decoder)
+                    {
+                        issues.Add(new ValidationIssue(DiagnosticDescriptors.SecondDecoder, IssueTarget.Layer, i, "Decoder", new object?[] { layers[i].Name, layers[decoderStart].Name }));
+                    }
+                }
             }
         }
         int firstGenerating = spec.Mode == SequenceMode.OneToMany ? 0 : decoderStart;

@@ -5,7 +5,7 @@ namespace RnnGen.Generators.Tests.Diagnostics;
 
 /// <summary>
 /// Diagnostics about models that generate their output step by step (OneToMany, the decoder of an
-/// EncoderDecoder model) and about models too large to be what the user meant: RNN0028–RNN0037.
+/// EncoderDecoder model) and about models too large to be what the user meant: RNN0028–RNN0037, RNN0039.
 /// </summary>
 public sealed class GenerationDiagnosticsTests
 {
@@ -418,6 +418,61 @@ public sealed class GenerationDiagnosticsTests
             [Gru(8, Name = "encoder", From = "project")]
             [Gru(8, Name = "decoder", Decoder = true)]
             [Dense(4, Name = "fc", From = "decoder")]
+            public partial class Translator { }
+            """);
+    }
+
+    // RNN0039: more than one layer marked as the decoder's start
+
+    [Fact]
+    public void RNN0039_Reported_OnEveryDecoderMarkAfterTheFirst()
+    {
+        DiagnosticVerifier.Verify($$"""
+            using RnnGen;
+
+            [RnnModel(InputSize = 4, Steps = 6, {{EncoderDecoder}}, OutputSteps = 5)]
+            [Gru(8, Name = "encoder")]
+            [Gru(8, Name = "decoder", Decoder = true)]
+            [Gru(8, Name = "refine", [|Decoder = true|])]
+            [Dense(6, Name = "project")]
+            [SimpleRnn(8, [|Decoder = true|], Name = "polish")]
+            [Dense(4)]
+            public partial class Translator { }
+            """,
+            "RNN0039");
+    }
+
+    [Fact]
+    public void RNN0039_Reported_WithTheLayerThatStartsTheDecoder()
+    {
+        DiagnosticVerifier.Verify($$"""
+            using RnnGen;
+
+            [RnnModel(Steps = 6, {{EncoderDecoder}}, OutputSteps = 5)]
+            [Embedding(30, 8)]
+            [Lstm(16, Name = "encoder")]
+            [Lstm(16, Name = "decoder", Decoder = true)]
+            [Lstm(16, Name = "decoder2", [|Decoder = true|])]
+            [Dense(30, Activation = Activation.Softmax)]
+            public partial class Translator { }
+            """,
+            "RNN0039",
+            "'decoder2' is marked 'Decoder = true', but 'decoder' already starts the decoder and every layer after it belongs to the decoder: mark only the first decoder layer");
+    }
+
+    [Fact]
+    public void RNN0039_NotReported_ForOneMark_AndDecoderFalseAfterIt()
+    {
+        // Layers after the mark belong to the decoder without one; an explicit 'false' marks nothing.
+        DiagnosticVerifier.VerifyNotReported("RNN0039", $$"""
+            using RnnGen;
+
+            [RnnModel(InputSize = 4, Steps = 6, {{EncoderDecoder}}, OutputSteps = 5)]
+            [Gru(8, Name = "encoder", Decoder = false)]
+            [Gru(8, Name = "decoder", Decoder = true)]
+            [Gru(8, Name = "refine", Decoder = false)]
+            [Gru(8, Name = "polish")]
+            [Dense(4)]
             public partial class Translator { }
             """);
     }
