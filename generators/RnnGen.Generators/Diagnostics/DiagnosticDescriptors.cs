@@ -165,4 +165,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SecondDecoder = Error("RNN0039",
         "More than one decoder start",
         "'{0}' is marked 'Decoder = true', but '{1}' already starts the decoder and every layer after it belongs to the decoder: mark only the first decoder layer");
+
+    public static readonly DiagnosticDescriptor DerivedModel = Error("RNN0040",
+        "Model derives from another model",
+        "The model '{0}' derives from the model '{1}': a model owns its parameter buffer, its work buffers and their layout, and the generated members of both would collide; derive from a class that is not a model, and hold '{1}' in a field to reuse it");
 }

@@ -49,14 +49,7 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
     private static void ReportMissingRuntime(SyntaxNodeAnalysisContext context)
     {
         var attribute = (AttributeSyntax)context.Node;
-        string name = attribute.Name switch
-        {
-            QualifiedNameSyntax q => q.Right.Identifier.ValueText,
-            AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
-            SimpleNameSyntax n => n.Identifier.ValueText,
-            _ => "",
-        };
-        if (name is "RnnModel" or "RnnModelAttribute")
+        if (SimpleName(attribute.Name) is "RnnModel" or "RnnModelAttribute")
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RuntimeMissing, attribute.GetLocation()));
         }
@@ -102,9 +95,39 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StepOnBidirectional, access.Name.GetLocation(), type.Name, "Step", bidirectional.Name));
     }
 
+    /// <summary>The rightmost identifier of a written type name: <c>Base</c> in <c>global::Demo.Base</c>.</summary>
+    private static string SimpleName(TypeSyntax name) => name switch
+    {
+        QualifiedNameSyntax q => q.Right.Identifier.ValueText,
+        AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+        SimpleNameSyntax n => n.Identifier.ValueText,
+        _ => "",
+    };
+
+    /// <summary>
+    /// The base class as written in a base list (the first entry of the declaration that names it),
+    /// or null when no declaration writes it under its own name (an alias).
+    /// </summary>
+    private static BaseTypeSyntax? BaseClassSyntax(INamedTypeSymbol type, System.Threading.CancellationToken ct)
+    {
+        if (type.BaseType is not { } baseType) return null;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(ct) is TypeDeclarationSyntax { BaseList.Types: { Count: > 0 } types } && SimpleName(types[0].Type) == baseType.Name)
+            {
+                return types[0];
+            }
+        }
+        return null;
+    }
+
     private static Location Locate(INamedTypeSymbol type, ParsedModel parsed, ValidationIssue issue, System.Threading.CancellationToken ct)
     {
-        if (issue.Target == IssueTarget.Class)
+        if (issue.Target == IssueTarget.BaseType && BaseClassSyntax(type, ct) is { } baseClass)
+        {
+            return baseClass.GetLocation();
+        }
+        if (issue.Target is IssueTarget.Class or IssueTarget.BaseType)
         {
             return type.Locations.FirstOrDefault() ?? Location.None;
         }

@@ -225,7 +225,17 @@ internal static class ModelParser
             if (!outerPartial) containersPartial = false;
         }
         return new TypeShape(isPartial, isClass, type.IsStatic, type.Arity > 0, containersPartial, containerProblem,
-            type.IsFileLocal, layersSplit, badArgument, badArgumentLayer);
+            type.IsFileLocal, layersSplit, badArgument, badArgumentLayer, ModelBase(type));
+    }
+
+    /// <summary>The nearest base class, at any depth, that carries <c>[RnnModel]</c>, or null.</summary>
+    private static string? ModelBase(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.RnnModelAttribute)) return current.Name;
+        }
+        return null;
     }
 
     private static string[] ContainingTypeDeclarations(INamedTypeSymbol type)

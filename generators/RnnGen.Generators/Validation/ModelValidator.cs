@@ -57,6 +57,10 @@ internal static class ModelValidator
         {
             issues.Add(new ValidationIssue(DiagnosticDescriptors.UnsupportedType, IssueTarget.Class, -1, null, new object?[] { spec.ClassName, typeProblem }));
         }
+        if (shape.ModelBase is not null)
+        {
+            issues.Add(new ValidationIssue(DiagnosticDescriptors.DerivedModel, IssueTarget.BaseType, -1, null, new object?[] { spec.ClassName, shape.ModelBase }));
+        }
         if (shape.LayersSplit)
         {
             issues.Add(new ValidationIssue(DiagnosticDescriptors.LayersSplit, IssueTarget.Class, -1, null, new object?[] { spec.ClassName }));
