@@ -162,6 +162,10 @@ internal static class DiagnosticDescriptors
         "Model needs a lot of memory",
         "'{0}' allocates about {1:N0} MB per instance for parameters, gradients and activations (Steps = {2}, BatchSize = {3}); if that is not intended, reduce Steps, BatchSize or the hidden sizes");
 
+    public static readonly DiagnosticDescriptor LayersWithoutModel = Warning("RNN0038",
+        "Layer attributes without [RnnModel]",
+        "'{0}' has layer attributes but no [RnnModel], so they are ignored and no model is generated: add [RnnModel] to make it a model");
+
     public static readonly DiagnosticDescriptor SecondDecoder = Error("RNN0039",
         "More than one decoder start",
         "'{0}' is marked 'Decoder = true', but '{1}' already starts the decoder and every layer after it belongs to the decoder: mark only the first decoder layer");

@@ -58,7 +58,11 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol modelAttribute, (System.Version Runtime, System.Version Generator)? tooOld)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute))) return;
+        if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute)))
+        {
+            ReportLayersWithoutModel(context, type);
+            return;
+        }
         if (tooOld is { } versions)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RuntimeTooOld, type.Locations.FirstOrDefault() ?? Location.None,
@@ -75,6 +79,15 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
                     .Add(ValidationIssue.FixArgumentProperty, issue.Argument);
             context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, Locate(type, parsed, issue, context.CancellationToken), properties, issue.Args));
         }
+    }
+
+    /// <summary>RNN0038: layer attributes on a class without <c>[RnnModel]</c> are ignored; say so at the first one.</summary>
+    private static void ReportLayersWithoutModel(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class || ModelParser.FirstLayerWithoutModel(type) is not { } first) return;
+        var location = first.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
+            ?? type.Locations.FirstOrDefault() ?? Location.None;
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LayersWithoutModel, location, type.Name));
     }
 
     /// <summary>

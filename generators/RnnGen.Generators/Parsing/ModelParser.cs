@@ -53,15 +53,7 @@ internal static class ModelParser
                 model ??= attribute;
                 continue;
             }
-            var kind = name switch
-            {
-                KnownNames.EmbeddingAttribute => LayerKind.Embedding,
-                KnownNames.SimpleRnnAttribute => LayerKind.SimpleRnn,
-                KnownNames.GruAttribute => LayerKind.Gru,
-                KnownNames.LstmAttribute => LayerKind.Lstm,
-                KnownNames.DenseAttribute => (LayerKind?)LayerKind.Dense,
-                _ => null,
-            };
+            var kind = LayerKindOf(name);
             if (kind is null) continue;
 
             string? layerBad = null;
@@ -120,6 +112,33 @@ internal static class ModelParser
             StepsGiven: stepsGiven,
             Shape: shape);
         return new ParsedModel(spec2, model, layers.ToImmutable());
+    }
+
+    /// <summary>The layer an attribute class (by its full name) declares, or null for any other attribute.</summary>
+    private static LayerKind? LayerKindOf(string? attributeClass) => attributeClass switch
+    {
+        KnownNames.EmbeddingAttribute => LayerKind.Embedding,
+        KnownNames.SimpleRnnAttribute => LayerKind.SimpleRnn,
+        KnownNames.GruAttribute => LayerKind.Gru,
+        KnownNames.LstmAttribute => LayerKind.Lstm,
+        KnownNames.DenseAttribute => LayerKind.Dense,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The first layer attribute of a type that has no <c>[RnnModel]</c> (the layers are then
+    /// ignored: RNN0038), or null when the type has none or is a model.
+    /// </summary>
+    public static AttributeData? FirstLayerWithoutModel(INamedTypeSymbol type)
+    {
+        AttributeData? first = null;
+        foreach (var attribute in type.GetAttributes())
+        {
+            var name = attribute.AttributeClass?.ToDisplayString();
+            if (name == KnownNames.RnnModelAttribute) return null;
+            if (first is null && LayerKindOf(name) is not null) first = attribute;
+        }
+        return first;
     }
 
     private static LayerSpec ParseLayer(LayerKind kind, AttributeData attribute, int index, ref string? badArgument)

@@ -4,8 +4,9 @@ using Xunit;
 namespace RnnGen.Generators.Tests.Diagnostics;
 
 /// <summary>
-/// Diagnostics about the declaring type: RNN0001, RNN0002, RNN0018 (on the class name) and RNN0040
-/// (on the base class in the base list).
+/// Diagnostics about the declaring type: RNN0001, RNN0002, RNN0018 (on the class name), RNN0038 (on
+/// the first layer attribute of a class that is not a model) and RNN0040 (on the base class in the
+/// base list).
 /// </summary>
 public sealed class TypeDiagnosticsTests
 {
@@ -196,6 +197,71 @@ public sealed class TypeDiagnosticsTests
                 public int Extra => 1;
             }
             """);
+    }
+
+    // RNN0038: layer attributes on a class without [RnnModel]
+
+    [Fact]
+    public void RNN0038_Reported_OnTheFirstLayerAttribute_AndNothingIsGenerated()
+    {
+        var run = DiagnosticVerifier.Verify("""
+            using RnnGen;
+
+            [System.Serializable]
+            [[|Lstm(32, Name = "lstm")|], Dense(8)]
+            [Dense(8, Name = "fc")]
+            public partial class Forecaster { }
+            """,
+            "RNN0038",
+            "'Forecaster' has layer attributes but no [RnnModel], so they are ignored and no model is generated: add [RnnModel] to make it a model");
+        DiagnosticVerifier.AssertNothingGenerated(run);
+    }
+
+    [Fact]
+    public void RNN0038_Reported_ForANestedClassThatIsNotPartial_WithAnEmbeddingFirst()
+    {
+        var run = DiagnosticVerifier.Verify("""
+            using RnnGen;
+
+            public class Models
+            {
+                [[|Embedding(100, 16)|]]
+                [Gru(16)]
+                internal class Words { }
+            }
+            """,
+            "RNN0038");
+        DiagnosticVerifier.AssertNothingGenerated(run);
+    }
+
+    [Fact]
+    public void RNN0038_NotReported_WhenRnnModelSitsOnAnotherPartialDeclaration()
+    {
+        DiagnosticVerifier.VerifyNotReported("RNN0038", """
+            using RnnGen;
+
+            [Lstm(8)]
+            [Dense(2)]
+            public partial class Model { }
+
+            [RnnModel(InputSize = 4, Steps = 3)]
+            public partial class Model { }
+            """);
+    }
+
+    [Fact]
+    public void RNN0038_NotReported_ForAClassWithOtherAttributesOnly()
+    {
+        var run = DiagnosticVerifier.VerifyNotReported("RNN0038", """
+            using RnnGen;
+
+            [System.Serializable]
+            public partial class Settings
+            {
+                public int Layers { get; set; } = 2;
+            }
+            """);
+        Assert.Empty(run.RnnDiagnostics);
     }
 
     // RNN0040: a model derives from another model
