@@ -3,9 +3,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,7 +20,7 @@ namespace RnnGen.CodeFixers;
 /// A class that is not partial gets RNN0001 (and its fix) afterwards.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddModelAttributeCodeFixProvider)), Shared]
-public sealed class AddModelAttributeCodeFixProvider : CodeFixProvider
+public sealed class AddModelAttributeCodeFixProvider : ModelCodeFixProvider
 {
     /// <summary>Identifies this fix for fix-all.</summary>
     public const string EquivalenceKey = "RNN0038.AddRnnModel";
@@ -34,30 +32,12 @@ public sealed class AddModelAttributeCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.LayersWithoutModel.Id);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => FixRunner.Create(FixAsync);
+    protected override (string Title, string EquivalenceKey)? Describe(SyntaxNode root, SemanticModel semanticModel, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+        Find(root, diagnostic, semanticModel, cancellationToken) is { } edit ? ($"Add [RnnModel{edit.Arguments}] (placeholder sizes)", EquivalenceKey) : null;
 
     /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override SyntaxNode Fix(SyntaxNode root, SemanticModel semanticModel, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || semanticModel is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Find(root, diagnostic, semanticModel, context.CancellationToken) is not { } edit) continue;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Add [RnnModel{edit.Arguments}] (placeholder sizes)",
-                    ct => FixRunner.ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), FixAsync, ct),
-                    EquivalenceKey),
-                diagnostic);
-        }
-    }
-
-    private static async Task<SyntaxNode> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
-    {
-        var semanticModel = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (semanticModel is null) return root;
         // One insertion per class, however many diagnostics point at it.
         var edits = new Dictionary<TypeDeclarationSyntax, Edit>();
         foreach (var diagnostic in diagnostics)

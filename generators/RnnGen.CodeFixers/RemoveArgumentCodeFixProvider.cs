@@ -3,9 +3,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -20,7 +18,7 @@ namespace RnnGen.CodeFixers;
 /// generates its sequence step by step, and a <c>Decoder</c> mark after the decoder's first layer.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveArgumentCodeFixProvider)), Shared]
-public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
+public sealed class RemoveArgumentCodeFixProvider : ModelCodeFixProvider
 {
     /// <summary>Identifies the RNN0005 fix for fix-all.</summary>
     public const string RemoveInputSizeKey = "RNN0005.RemoveInputSize";
@@ -42,35 +40,22 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
         DiagnosticDescriptors.SecondDecoder.Id);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => FixRunner.Create(FixAsync);
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override (string Title, string EquivalenceKey)? Describe(SyntaxNode root, SemanticModel semanticModel, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
+        var argument = FindArgument(root, diagnostic);
+        if (argument is null) return null;
+        string name = argument.NameEquals!.Name.Identifier.ValueText;
+        return diagnostic.Id switch
         {
-            var argument = FindArgument(root, diagnostic);
-            if (argument is null) continue;
-            string name = argument.NameEquals!.Name.Identifier.ValueText;
-            var (title, key) = diagnostic.Id switch
-            {
-                "RNN0005" => ("Remove 'InputSize' (the embedding sets the width)", RemoveInputSizeKey),
-                "RNN0028" => ("Remove 'Bidirectional' (outputs are generated one step at a time)", RemoveBidirectionalKey),
-                "RNN0039" => ("Remove 'Decoder' (an earlier layer starts the decoder)", RemoveSecondDecoderKey),
-                _ => ($"Remove '{name}' (only for EncoderDecoder models)", RemoveEncoderDecoderOptionKey),
-            };
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    title,
-                    ct => FixRunner.ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), FixAsync, ct),
-                    key),
-                diagnostic);
-        }
+            "RNN0005" => ("Remove 'InputSize' (the embedding sets the width)", RemoveInputSizeKey),
+            "RNN0028" => ("Remove 'Bidirectional' (outputs are generated one step at a time)", RemoveBidirectionalKey),
+            "RNN0039" => ("Remove 'Decoder' (an earlier layer starts the decoder)", RemoveSecondDecoderKey),
+            _ => ($"Remove '{name}' (only for EncoderDecoder models)", RemoveEncoderDecoderOptionKey),
+        };
     }
 
-    private static Task<SyntaxNode> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    protected override SyntaxNode Fix(SyntaxNode root, SemanticModel semanticModel, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var arguments = new HashSet<AttributeArgumentSyntax>();
         foreach (var diagnostic in diagnostics)
@@ -78,11 +63,11 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
             var argument = FindArgument(root, diagnostic);
             if (argument is not null) arguments.Add(argument);
         }
-        if (arguments.Count == 0) return Task.FromResult(root);
+        if (arguments.Count == 0) return root;
 
         // Rewrite each affected argument list once, dropping every removed argument with its separator.
         var lists = arguments.Select(a => (AttributeArgumentListSyntax)a.Parent!).Distinct().ToList();
-        return Task.FromResult(root.ReplaceNodes(lists, (original, _) => Without(original, arguments)));
+        return root.ReplaceNodes(lists, (original, _) => Without(original, arguments));
     }
 
     private static AttributeArgumentListSyntax Without(AttributeArgumentListSyntax list, HashSet<AttributeArgumentSyntax> removed)
