@@ -173,4 +173,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DerivedModel = Error("RNN0040",
         "Model derives from another model",
         "The model '{0}' derives from the model '{1}': a model owns its parameter buffer, its work buffers and their layout, and the generated members of both would collide; derive from a class that is not a model, and hold '{1}' in a field to reuse it");
+
+    public static readonly DiagnosticDescriptor TooManyLayers = Error("RNN0041",
+        "Too many layers",
+        "'{0}' has {1} {2}; the limit is {3}: every layer gets its own generated code, and beyond that the code slows every build and the IDE; use fewer, wider layers");
 }
