@@ -3,9 +3,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,7 +16,7 @@ namespace RnnGen.CodeFixers;
 /// the modifier.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFixProvider)), Shared]
-public sealed class MakePartialCodeFixProvider : CodeFixProvider
+public sealed class MakePartialCodeFixProvider : ModelCodeFixProvider
 {
     /// <summary>Identifies this fix for fix-all.</summary>
     public const string EquivalenceKey = "RNN0001.MakePartial";
@@ -27,41 +25,26 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.NotPartial.Id);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => FixRunner.Create(FixAsync);
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override (string Title, string EquivalenceKey)? Describe(SyntaxNode root, SemanticModel semanticModel, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || semanticModel is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var declaration = FindDeclaration(root, diagnostic);
-            if (declaration is null) continue;
-            var targets = Targets(declaration, semanticModel, context.CancellationToken);
-            if (targets.Count == 0) continue;
-            string name = declaration.Identifier.ValueText;
-            bool self = targets.Any(t => t == declaration || !t.Span.Contains(declaration.Span));
-            bool containers = targets.Any(t => t != declaration && t.Span.Contains(declaration.Span));
-            string title = !containers
-                ? $"Make '{name}' partial"
-                : self
-                    ? $"Make '{name}' and its containing types partial"
-                    : $"Make the types containing '{name}' partial";
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    title,
-                    ct => FixRunner.ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), FixAsync, ct),
-                    EquivalenceKey),
-                diagnostic);
-        }
+        var declaration = FindDeclaration(root, diagnostic);
+        if (declaration is null) return null;
+        var targets = Targets(declaration, semanticModel, cancellationToken);
+        if (targets.Count == 0) return null;
+        string name = declaration.Identifier.ValueText;
+        bool self = targets.Any(t => t == declaration || !t.Span.Contains(declaration.Span));
+        bool containers = targets.Any(t => t != declaration && t.Span.Contains(declaration.Span));
+        string title = !containers
+            ? $"Make '{name}' partial"
+            : self
+                ? $"Make '{name}' and its containing types partial"
+                : $"Make the types containing '{name}' partial";
+        return (title, EquivalenceKey);
     }
 
-    private static async Task<SyntaxNode> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    protected override SyntaxNode Fix(SyntaxNode root, SemanticModel semanticModel, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        var semanticModel = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (semanticModel is null) return root;
         var targets = new HashSet<TypeDeclarationSyntax>();
         foreach (var diagnostic in diagnostics)
         {

@@ -3,9 +3,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -14,13 +12,13 @@ using RnnGen.Generators.Diagnostics;
 namespace RnnGen.CodeFixers;
 
 /// <summary>
-/// RNN0005, RNN0017 and RNN0028: removes an attribute argument that must not be there —
+/// RNN0005, RNN0017, RNN0028 and RNN0039: removes an attribute argument that must not be there —
 /// <c>InputSize</c> on a model whose first layer is an embedding, <c>OutputSteps</c> or
-/// <c>Decoder</c> outside an encoder–decoder model, and <c>Bidirectional</c> on a layer that
-/// generates its sequence step by step.
+/// <c>Decoder</c> outside an encoder–decoder model, <c>Bidirectional</c> on a layer that
+/// generates its sequence step by step, and a <c>Decoder</c> mark after the decoder's first layer.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveArgumentCodeFixProvider)), Shared]
-public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
+public sealed class RemoveArgumentCodeFixProvider : ModelCodeFixProvider
 {
     /// <summary>Identifies the RNN0005 fix for fix-all.</summary>
     public const string RemoveInputSizeKey = "RNN0005.RemoveInputSize";
@@ -31,41 +29,33 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
     /// <summary>Identifies the RNN0028 fix for fix-all.</summary>
     public const string RemoveBidirectionalKey = "RNN0028.RemoveBidirectional";
 
+    /// <summary>Identifies the RNN0039 fix for fix-all.</summary>
+    public const string RemoveSecondDecoderKey = "RNN0039.RemoveDecoder";
+
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.InputSizeWithEmbedding.Id,
         DiagnosticDescriptors.EncoderDecoderOnly.Id,
-        DiagnosticDescriptors.BidirectionalGenerator.Id);
+        DiagnosticDescriptors.BidirectionalGenerator.Id,
+        DiagnosticDescriptors.SecondDecoder.Id);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => FixRunner.Create(FixAsync);
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override (string Title, string EquivalenceKey)? Describe(SyntaxNode root, SemanticModel semanticModel, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
+        var argument = FindArgument(root, diagnostic);
+        if (argument is null) return null;
+        string name = argument.NameEquals!.Name.Identifier.ValueText;
+        return diagnostic.Id switch
         {
-            var argument = FindArgument(root, diagnostic);
-            if (argument is null) continue;
-            string name = argument.NameEquals!.Name.Identifier.ValueText;
-            var (title, key) = diagnostic.Id switch
-            {
-                "RNN0005" => ("Remove 'InputSize' (the embedding sets the width)", RemoveInputSizeKey),
-                "RNN0028" => ("Remove 'Bidirectional' (outputs are generated one step at a time)", RemoveBidirectionalKey),
-                _ => ($"Remove '{name}' (only for EncoderDecoder models)", RemoveEncoderDecoderOptionKey),
-            };
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    title,
-                    ct => FixRunner.ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), FixAsync, ct),
-                    key),
-                diagnostic);
-        }
+            "RNN0005" => ("Remove 'InputSize' (the embedding sets the width)", RemoveInputSizeKey),
+            "RNN0028" => ("Remove 'Bidirectional' (outputs are generated one step at a time)", RemoveBidirectionalKey),
+            "RNN0039" => ("Remove 'Decoder' (an earlier layer starts the decoder)", RemoveSecondDecoderKey),
+            _ => ($"Remove '{name}' (only for EncoderDecoder models)", RemoveEncoderDecoderOptionKey),
+        };
     }
 
-    private static Task<SyntaxNode> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    protected override SyntaxNode Fix(SyntaxNode root, SemanticModel semanticModel, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var arguments = new HashSet<AttributeArgumentSyntax>();
         foreach (var diagnostic in diagnostics)
@@ -73,11 +63,11 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
             var argument = FindArgument(root, diagnostic);
             if (argument is not null) arguments.Add(argument);
         }
-        if (arguments.Count == 0) return Task.FromResult(root);
+        if (arguments.Count == 0) return root;
 
         // Rewrite each affected argument list once, dropping every removed argument with its separator.
         var lists = arguments.Select(a => (AttributeArgumentListSyntax)a.Parent!).Distinct().ToList();
-        return Task.FromResult(root.ReplaceNodes(lists, (original, _) => Without(original, arguments)));
+        return root.ReplaceNodes(lists, (original, _) => Without(original, arguments));
     }
 
     private static AttributeArgumentListSyntax Without(AttributeArgumentListSyntax list, HashSet<AttributeArgumentSyntax> removed)
@@ -108,6 +98,7 @@ public sealed class RemoveArgumentCodeFixProvider : CodeFixProvider
         {
             "RNN0005" => name == "InputSize",
             "RNN0028" => name == "Bidirectional",
+            "RNN0039" => name == "Decoder",
             _ => name is "OutputSteps" or "Decoder",
         };
         return expected ? argument : null;

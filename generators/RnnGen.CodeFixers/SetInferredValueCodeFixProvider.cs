@@ -4,9 +4,7 @@ using System.Composition;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,7 +21,7 @@ namespace RnnGen.CodeFixers;
 /// An existing argument gets the new value; a missing named one (<c>Layers</c>) is added.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SetInferredValueCodeFixProvider)), Shared]
-public sealed class SetInferredValueCodeFixProvider : CodeFixProvider
+public sealed class SetInferredValueCodeFixProvider : ModelCodeFixProvider
 {
     /// <summary>Identifies this fix for fix-all.</summary>
     public const string EquivalenceKey = "RnnGen.SetInferredValue";
@@ -34,31 +32,16 @@ public sealed class SetInferredValueCodeFixProvider : CodeFixProvider
         DiagnosticDescriptors.DecoderStateMismatch.Id);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => FixRunner.Create(FixAsync);
+    protected override (string Title, string EquivalenceKey)? Describe(SyntaxNode root, SemanticModel semanticModel, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+        Find(root, diagnostic) is { } edit ? ($"Set '{edit.Argument}' to {edit.Value.ToString(CultureInfo.InvariantCulture)}", EquivalenceKey) : null;
 
     /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Find(root, diagnostic) is not { } edit) continue;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Set '{edit.Argument}' to {edit.Value.ToString(CultureInfo.InvariantCulture)}",
-                    ct => FixRunner.ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), FixAsync, ct),
-                    EquivalenceKey),
-                diagnostic);
-        }
-    }
-
-    private static Task<SyntaxNode> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    protected override SyntaxNode Fix(SyntaxNode root, SemanticModel semanticModel, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         // Group by attribute so that two edits of one attribute (hidden size and Layers) combine.
         var edits = diagnostics.Select(d => Find(root, d)).OfType<Edit>().GroupBy(e => e.Attribute).ToList();
-        if (edits.Count == 0) return Task.FromResult(root);
-        return Task.FromResult(root.ReplaceNodes(edits.Select(g => g.Key), (original, _) => Apply(original, edits.First(g => g.Key == original))));
+        if (edits.Count == 0) return root;
+        return root.ReplaceNodes(edits.Select(g => g.Key), (original, _) => Apply(original, edits.First(g => g.Key == original)));
     }
 
     private static AttributeSyntax Apply(AttributeSyntax attribute, IEnumerable<Edit> edits)

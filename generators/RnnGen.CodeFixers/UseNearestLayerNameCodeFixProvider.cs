@@ -3,9 +3,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -24,7 +22,7 @@ namespace RnnGen.CodeFixers;
 /// when the named layer exists but is declared later, or when <c>From</c> is not a literal.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseNearestLayerNameCodeFixProvider)), Shared]
-public sealed class UseNearestLayerNameCodeFixProvider : CodeFixProvider
+public sealed class UseNearestLayerNameCodeFixProvider : ModelCodeFixProvider
 {
     /// <summary>Identifies this fix for fix-all.</summary>
     public const string EquivalenceKey = "RNN0009.UseNearestLayerName";
@@ -33,32 +31,14 @@ public sealed class UseNearestLayerNameCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnknownFrom.Id);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => FixRunner.Create(FixAsync);
+    protected override (string Title, string EquivalenceKey)? Describe(SyntaxNode root, SemanticModel semanticModel, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+        Suggest(root, semanticModel, diagnostic, cancellationToken) is { } found
+            ? ($"Change '{found.Literal.Token.ValueText}' to '{found.Name}'", EquivalenceKey)
+            : null;
 
     /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override SyntaxNode Fix(SyntaxNode root, SemanticModel semanticModel, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || semanticModel is null) return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var replacement = Suggest(root, semanticModel, diagnostic, context.CancellationToken);
-            if (replacement is null) continue;
-            var (literal, name) = replacement.Value;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Change '{literal.Token.ValueText}' to '{name}'",
-                    ct => FixRunner.ApplyAsync(context.Document, ImmutableArray.Create(diagnostic), FixAsync, ct),
-                    EquivalenceKey),
-                diagnostic);
-        }
-    }
-
-    private static async Task<SyntaxNode> FixAsync(Document document, SyntaxNode root, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
-    {
-        var semanticModel = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (semanticModel is null) return root;
         var replacements = new Dictionary<LiteralExpressionSyntax, string>();
         foreach (var diagnostic in diagnostics)
         {

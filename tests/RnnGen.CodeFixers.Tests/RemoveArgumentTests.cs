@@ -4,7 +4,7 @@ using Xunit;
 
 namespace RnnGen.CodeFixers.Tests;
 
-/// <summary>RNN0005 and RNN0017: an argument that must not be there is removed.</summary>
+/// <summary>RNN0005, RNN0017 and RNN0039: an argument that must not be there is removed.</summary>
 public sealed class RemoveArgumentTests
 {
     private static readonly RemoveArgumentCodeFixProvider Provider = new();
@@ -140,6 +140,57 @@ public sealed class RemoveArgumentTests
             """), await FixHarness.TextAsync(document));
         await FixHarness.AssertCleanAsync(document);
     }
+
+    [Fact]
+    public Task RNN0039_RemovesTheSecondDecoderMark() => FixVerifier.VerifyAsync(Provider, """
+        using RnnGen;
+
+        [RnnModel(InputSize = 4, Steps = 3, Mode = SequenceMode.EncoderDecoder, OutputSteps = 2)]
+        [Gru(8, Name = "encoder")]
+        [Gru(8, Name = "decoder", Decoder = true)]
+        [Gru(8, Name = "refine", Decoder = true)]
+        [Dense(4)]
+        public partial class Translator { }
+        """,
+        "RNN0039",
+        "Remove 'Decoder' (an earlier layer starts the decoder)",
+        """
+        using RnnGen;
+
+        [RnnModel(InputSize = 4, Steps = 3, Mode = SequenceMode.EncoderDecoder, OutputSteps = 2)]
+        [Gru(8, Name = "encoder")]
+        [Gru(8, Name = "decoder", Decoder = true)]
+        [Gru(8, Name = "refine")]
+        [Dense(4)]
+        public partial class Translator { }
+        """);
+
+    [Fact]
+    public Task RNN0039_FixAll_InDocument_KeepsOnlyTheFirstMark() => FixVerifier.VerifyFixAllAsync(Provider, """
+        using RnnGen;
+
+        [RnnModel(InputSize = 4, Steps = 3, Mode = SequenceMode.EncoderDecoder, OutputSteps = 2)]
+        [Lstm(8, Name = "encoder")]
+        [Lstm(8, Decoder = true, Name = "decoder")]
+        [Lstm(8, Decoder = true, Name = "second")]
+        [Lstm(8, Name = "third", Decoder = true)]
+        [Dense(4)]
+        public partial class Translator { }
+        """,
+        "RNN0039",
+        2,
+        RemoveArgumentCodeFixProvider.RemoveSecondDecoderKey,
+        """
+        using RnnGen;
+
+        [RnnModel(InputSize = 4, Steps = 3, Mode = SequenceMode.EncoderDecoder, OutputSteps = 2)]
+        [Lstm(8, Name = "encoder")]
+        [Lstm(8, Decoder = true, Name = "decoder")]
+        [Lstm(8, Name = "second")]
+        [Lstm(8, Name = "third")]
+        [Dense(4)]
+        public partial class Translator { }
+        """);
 
     [Fact]
     public async Task NoFix_InAnEncoderDecoderModel_WhereTheOptionsBelong()

@@ -161,4 +161,20 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LargeMemory = Warning("RNN0037",
         "Model needs a lot of memory",
         "'{0}' allocates about {1:N0} MB per instance for parameters, gradients and activations (Steps = {2}, BatchSize = {3}); if that is not intended, reduce Steps, BatchSize or the hidden sizes");
+
+    public static readonly DiagnosticDescriptor LayersWithoutModel = Warning("RNN0038",
+        "Layer attributes without [RnnModel]",
+        "'{0}' has layer attributes but no [RnnModel], so they are ignored and no model is generated: add [RnnModel] to make it a model");
+
+    public static readonly DiagnosticDescriptor SecondDecoder = Error("RNN0039",
+        "More than one decoder start",
+        "'{0}' is marked 'Decoder = true', but '{1}' already starts the decoder and every layer after it belongs to the decoder: mark only the first decoder layer");
+
+    public static readonly DiagnosticDescriptor DerivedModel = Error("RNN0040",
+        "Model derives from another model",
+        "The model '{0}' derives from the model '{1}': a model owns its parameter buffer, its work buffers and their layout, and the generated members of both would collide; derive from a class that is not a model, and hold '{1}' in a field to reuse it");
+
+    public static readonly DiagnosticDescriptor TooManyLayers = Error("RNN0041",
+        "Too many layers",
+        "'{0}' has {1} {2}; the limit is {3}: every layer gets its own generated code, and beyond that the code slows every build and the IDE; use fewer, wider layers");
 }

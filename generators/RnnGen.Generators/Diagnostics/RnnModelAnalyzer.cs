@@ -49,14 +49,7 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
     private static void ReportMissingRuntime(SyntaxNodeAnalysisContext context)
     {
         var attribute = (AttributeSyntax)context.Node;
-        string name = attribute.Name switch
-        {
-            QualifiedNameSyntax q => q.Right.Identifier.ValueText,
-            AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
-            SimpleNameSyntax n => n.Identifier.ValueText,
-            _ => "",
-        };
-        if (name is "RnnModel" or "RnnModelAttribute")
+        if (SimpleName(attribute.Name) is "RnnModel" or "RnnModelAttribute")
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RuntimeMissing, attribute.GetLocation()));
         }
@@ -65,7 +58,11 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol modelAttribute, (System.Version Runtime, System.Version Generator)? tooOld)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute))) return;
+        if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute)))
+        {
+            ReportLayersWithoutModel(context, type);
+            return;
+        }
         if (tooOld is { } versions)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RuntimeTooOld, type.Locations.FirstOrDefault() ?? Location.None,
@@ -82,6 +79,15 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
                     .Add(ValidationIssue.FixArgumentProperty, issue.Argument);
             context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, Locate(type, parsed, issue, context.CancellationToken), properties, issue.Args));
         }
+    }
+
+    /// <summary>RNN0038: layer attributes on a class without <c>[RnnModel]</c> are ignored; say so at the first one.</summary>
+    private static void ReportLayersWithoutModel(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class || ModelParser.FirstLayerWithoutModel(type) is not { } first) return;
+        var location = first.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
+            ?? type.Locations.FirstOrDefault() ?? Location.None;
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LayersWithoutModel, location, type.Name));
     }
 
     /// <summary>
@@ -102,9 +108,39 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StepOnBidirectional, access.Name.GetLocation(), type.Name, "Step", bidirectional.Name));
     }
 
+    /// <summary>The rightmost identifier of a written type name: <c>Base</c> in <c>global::Demo.Base</c>.</summary>
+    private static string SimpleName(TypeSyntax name) => name switch
+    {
+        QualifiedNameSyntax q => q.Right.Identifier.ValueText,
+        AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+        SimpleNameSyntax n => n.Identifier.ValueText,
+        _ => "",
+    };
+
+    /// <summary>
+    /// The base class as written in a base list (the first entry of the declaration that names it),
+    /// or null when no declaration writes it under its own name (an alias).
+    /// </summary>
+    private static BaseTypeSyntax? BaseClassSyntax(INamedTypeSymbol type, System.Threading.CancellationToken ct)
+    {
+        if (type.BaseType is not { } baseType) return null;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(ct) is TypeDeclarationSyntax { BaseList.Types: { Count: > 0 } types } && SimpleName(types[0].Type) == baseType.Name)
+            {
+                return types[0];
+            }
+        }
+        return null;
+    }
+
     private static Location Locate(INamedTypeSymbol type, ParsedModel parsed, ValidationIssue issue, System.Threading.CancellationToken ct)
     {
-        if (issue.Target == IssueTarget.Class)
+        if (issue.Target == IssueTarget.BaseType && BaseClassSyntax(type, ct) is { } baseClass)
+        {
+            return baseClass.GetLocation();
+        }
+        if (issue.Target is IssueTarget.Class or IssueTarget.BaseType)
         {
             return type.Locations.FirstOrDefault() ?? Location.None;
         }

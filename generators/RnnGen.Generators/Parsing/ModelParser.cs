@@ -53,7 +53,7 @@ internal static class ModelParser
                 model ??= attribute;
                 continue;
             }
-            var kind = Cells.LayerKinds.ByAttribute(name)?.Kind;
+            var kind = LayerKindOf(name);
             if (kind is null) continue;
 
             string? layerBad = null;
@@ -112,6 +112,25 @@ internal static class ModelParser
             StepsGiven: stepsGiven,
             Shape: shape);
         return new ParsedModel(spec2, model, layers.ToImmutable());
+    }
+
+    /// <summary>The layer an attribute class (by its full name) declares, or null for any other attribute.</summary>
+    private static LayerKind? LayerKindOf(string? attributeClass) => Cells.LayerKinds.ByAttribute(attributeClass)?.Kind;
+
+    /// <summary>
+    /// The first layer attribute of a type that has no <c>[RnnModel]</c> (the layers are then
+    /// ignored: RNN0038), or null when the type has none or is a model.
+    /// </summary>
+    public static AttributeData? FirstLayerWithoutModel(INamedTypeSymbol type)
+    {
+        AttributeData? first = null;
+        foreach (var attribute in type.GetAttributes())
+        {
+            var name = attribute.AttributeClass?.ToDisplayString();
+            if (name == KnownNames.RnnModelAttribute) return null;
+            if (first is null && LayerKindOf(name) is not null) first = attribute;
+        }
+        return first;
     }
 
     private static LayerSpec ParseLayer(LayerKind kind, AttributeData attribute, int index, ref string? badArgument)
@@ -209,7 +228,17 @@ internal static class ModelParser
             if (!outerPartial) containersPartial = false;
         }
         return new TypeShape(isPartial, isClass, type.IsStatic, type.Arity > 0, containersPartial, containerProblem,
-            type.IsFileLocal, layersSplit, badArgument, badArgumentLayer);
+            type.IsFileLocal, layersSplit, badArgument, badArgumentLayer, ModelBase(type));
+    }
+
+    /// <summary>The nearest base class, at any depth, that carries <c>[RnnModel]</c>, or null.</summary>
+    private static string? ModelBase(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.RnnModelAttribute)) return current.Name;
+        }
+        return null;
     }
 
     private static string[] ContainingTypeDeclarations(INamedTypeSymbol type)

@@ -2,8 +2,8 @@ using Microsoft.CodeAnalysis;
 
 namespace RnnGen.Generators.Validation;
 
-/// <summary>Where a problem sits: the class, the [RnnModel] attribute, or one layer attribute.</summary>
-internal enum IssueTarget { Class, ModelAttribute, Layer }
+/// <summary>Where a problem sits: the class, its base class in the base list, the [RnnModel] attribute, or one layer attribute.</summary>
+internal enum IssueTarget { Class, BaseType, ModelAttribute, Layer }
 
 /// <summary>One problem found by <see cref="ModelValidator"/>, located by target and argument name.</summary>
 /// <param name="Descriptor">The diagnostic.</param>

@@ -5,7 +5,8 @@ namespace RnnGen.Generators.Tests.Diagnostics;
 
 /// <summary>
 /// Diagnostics about models that generate their output step by step (OneToMany, the decoder of an
-/// EncoderDecoder model) and about models too large to be what the user meant: RNN0028–RNN0037.
+/// EncoderDecoder model) and about models too large to be what the user meant: RNN0028–RNN0037, RNN0039
+/// and RNN0041.
 /// </summary>
 public sealed class GenerationDiagnosticsTests
 {
@@ -422,6 +423,61 @@ public sealed class GenerationDiagnosticsTests
             """);
     }
 
+    // RNN0039: more than one layer marked as the decoder's start
+
+    [Fact]
+    public void RNN0039_Reported_OnEveryDecoderMarkAfterTheFirst()
+    {
+        DiagnosticVerifier.Verify($$"""
+            using RnnGen;
+
+            [RnnModel(InputSize = 4, Steps = 6, {{EncoderDecoder}}, OutputSteps = 5)]
+            [Gru(8, Name = "encoder")]
+            [Gru(8, Name = "decoder", Decoder = true)]
+            [Gru(8, Name = "refine", [|Decoder = true|])]
+            [Dense(6, Name = "project")]
+            [SimpleRnn(8, [|Decoder = true|], Name = "polish")]
+            [Dense(4)]
+            public partial class Translator { }
+            """,
+            "RNN0039");
+    }
+
+    [Fact]
+    public void RNN0039_Reported_WithTheLayerThatStartsTheDecoder()
+    {
+        DiagnosticVerifier.Verify($$"""
+            using RnnGen;
+
+            [RnnModel(Steps = 6, {{EncoderDecoder}}, OutputSteps = 5)]
+            [Embedding(30, 8)]
+            [Lstm(16, Name = "encoder")]
+            [Lstm(16, Name = "decoder", Decoder = true)]
+            [Lstm(16, Name = "decoder2", [|Decoder = true|])]
+            [Dense(30, Activation = Activation.Softmax)]
+            public partial class Translator { }
+            """,
+            "RNN0039",
+            "'decoder2' is marked 'Decoder = true', but 'decoder' already starts the decoder and every layer after it belongs to the decoder: mark only the first decoder layer");
+    }
+
+    [Fact]
+    public void RNN0039_NotReported_ForOneMark_AndDecoderFalseAfterIt()
+    {
+        // Layers after the mark belong to the decoder without one; an explicit 'false' marks nothing.
+        DiagnosticVerifier.VerifyNotReported("RNN0039", $$"""
+            using RnnGen;
+
+            [RnnModel(InputSize = 4, Steps = 6, {{EncoderDecoder}}, OutputSteps = 5)]
+            [Gru(8, Name = "encoder", Decoder = false)]
+            [Gru(8, Name = "decoder", Decoder = true)]
+            [Gru(8, Name = "refine", Decoder = false)]
+            [Gru(8, Name = "polish")]
+            [Dense(4)]
+            public partial class Translator { }
+            """);
+    }
+
     // RNN0036: generated code very large
 
     [Fact]
@@ -482,6 +538,101 @@ public sealed class GenerationDiagnosticsTests
             [Lstm(64)]
             [Dense(4)]
             public partial class Streamer { }
+            """);
+    }
+
+    // RNN0041: too many layers
+
+    private static string Repeat(string attribute, int count) => string.Concat(System.Linq.Enumerable.Repeat(attribute + "\n", count));
+
+    [Fact]
+    public void RNN0041_Reported_OnLayers_OfTheAttributeThatStacksPastTheLimit()
+    {
+        DiagnosticVerifier.Verify("""
+            using RnnGen;
+
+            [RnnModel(InputSize = 8, Steps = 10)]
+            [Lstm(16, Layers = 48, Bidirectional = true)]
+            [Gru(16, Layers = 16)]
+            [Gru(16, [|Layers = 2|])]
+            [Dense(4)]
+            public partial class Deep { }
+            """,
+            "RNN0041",
+            "'Deep' has 66 stacked recurrent layers (the sum of 'Layers' over its recurrent layers, a bidirectional layer counting once); the limit is 64: every layer gets its own generated code, and beyond that the code slows every build and the IDE; use fewer, wider layers");
+    }
+
+    [Fact]
+    public void RNN0041_Reported_OnTheSixtyFifthRecurrentAttribute()
+    {
+        DiagnosticVerifier.Verify($$"""
+            using RnnGen;
+
+            [RnnModel(InputSize = 8, Steps = 10)]
+            {{Repeat("[SimpleRnn(4)]", 64)}}[[|SimpleRnn(4)|]]
+            [Dense(4)]
+            public partial class Deep { }
+            """,
+            "RNN0041");
+    }
+
+    [Fact]
+    public void RNN0041_Reported_OnTheFirstLayerAttributePastTheLimit()
+    {
+        DiagnosticVerifier.Verify($$"""
+            using RnnGen;
+
+            [RnnModel(InputSize = 8, Steps = 10)]
+            [Lstm(16)]
+            {{Repeat("[Dense(8)]", 127)}}[[|Dense(8)|]]
+            [Dense(8)]
+            public partial class Wide { }
+            """,
+            "RNN0041",
+            "'Wide' has 130 layer attributes; the limit is 128: every layer gets its own generated code, and beyond that the code slows every build and the IDE; use fewer, wider layers");
+    }
+
+    [Fact]
+    public void RNN0041_Reported_OnceForEachLimit_ForAThousandLayers_AndNothingIsGenerated()
+    {
+        // Before the limit this generated about 138,000 lines (a minute and 3.8 GB to compile).
+        var run = DiagnosticVerifier.Verify($$"""
+            using RnnGen;
+
+            [RnnModel(InputSize = 8, Steps = 10)]
+            {{Repeat("[Lstm(16)]", 64)}}[[|Lstm(16)|]]
+            {{Repeat("[Lstm(16)]", 63)}}[[|Lstm(16)|]]
+            {{Repeat("[Lstm(16)]", 871)}}public partial class Huge { }
+            """,
+            "RNN0041");
+        DiagnosticVerifier.AssertNothingGenerated(run);
+    }
+
+    [Fact]
+    public void RNN0041_NotReported_AtBothLimits()
+    {
+        // 64 stacked recurrent layers and 128 layer attributes: generated (with the RNN0036 warning).
+        DiagnosticVerifier.VerifyNotReported("RNN0041", $$"""
+            using RnnGen;
+
+            [{|RNN0036:RnnModel(InputSize = 8, Steps = 10)|}]
+            [Lstm(4, Layers = 63)]
+            [Gru(4)]
+            {{Repeat("[Dense(4)]", 126)}}public partial class Deep { }
+            """);
+    }
+
+    [Fact]
+    public void RNN0041_NotReported_WhenOneAttributesLayersIsOutOfRange()
+    {
+        // Layers = 65 is RNN0007's to report; it does not count towards the model's total as well.
+        DiagnosticVerifier.VerifyNotReported("RNN0041", """
+            using RnnGen;
+
+            [RnnModel(InputSize = 8, Steps = 10)]
+            [Lstm(16, {|RNN0007:Layers = 65|})]
+            [Dense(4)]
+            public partial class Deep { }
             """);
     }
 }

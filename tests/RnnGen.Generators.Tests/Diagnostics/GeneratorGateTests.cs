@@ -139,15 +139,14 @@ public sealed class GeneratorGateTests
     }
 
     [Fact]
-    public void AnAttributeLessPartialClass_IsIgnored()
+    public void AClassWithoutRnnModel_IsNotGenerated_AndItsLayersAreReportedAsIgnored()
     {
         var run = DiagnosticVerifier.Verify("""
             using RnnGen;
 
-            [Lstm(8)]
+            [{|RNN0038:Lstm(8)|}]
             public partial class NotAModel { }
             """);
-        Assert.Empty(run.AnalyzerDiagnostics);
         Assert.Empty(run.GeneratorResult.GeneratedSources);
     }
 }
