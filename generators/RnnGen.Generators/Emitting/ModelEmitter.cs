@@ -83,7 +83,7 @@ internal static class ModelEmitter
         foreach (var layer in plan.Layers)
         {
             string source = layer.Wiring.Source < 0 ? "input" : plan.Layers[layer.Wiring.Source].Spec.Name;
-            string inShape = layer.Spec.Kind == LayerKind.Embedding ? "[T, B] ids" : (layer.Wiring.InputIsSequence ? $"[T, B, {layer.Wiring.InputWidth}]" : $"[B, {layer.Wiring.InputWidth}]");
+            string inShape = plan.TokenInput && layer.Index == 0 ? "[T, B] ids" : (layer.Wiring.InputIsSequence ? $"[T, B, {layer.Wiring.InputWidth}]" : $"[B, {layer.Wiring.InputWidth}]");
             string outShape = layer.Wiring.OutputIsSequence ? $"[T, B, {layer.Wiring.OutputWidth}]" : $"[B, {layer.Wiring.OutputWidth}]";
             w.Line($"//   {layer.Index}. {DescribeLayer(layer.Spec)} reads {source}: {inShape} -> {outShape}{(layer.Collapses ? " (final state)" : "")}");
         }

@@ -102,46 +102,47 @@ internal sealed class SourceWriter
         return WrapCode(lead, body);
     }
 
+    /// <summary>
+    /// A comment cut at spaces (never inside a quoted value, or an XML tag of a <c>///</c> line): the
+    /// text keeps its spacing, and continuation lines keep the indentation after the comment marker.
+    /// </summary>
     private static IEnumerable<string> WrapComment(string lead, string body)
     {
-        string marker = body.StartsWith("///", StringComparison.Ordinal) ? "/// " : "// ";
-        string text = body.Substring(marker.Length - 1).TrimStart();
+        string marker = body.StartsWith("///", StringComparison.Ordinal) ? "///" : "//";
+        string text = body.Substring(marker.Length);
+        string indent = text.Substring(0, text.Length - text.TrimStart().Length);
+        bool xml = marker == "///";
         var lines = new List<string>();
-        var current = new StringBuilder();
-        foreach (var word in SplitOutsideQuotes(text, xml: marker == "/// "))
+        string prefix = lead + marker;
+        while (prefix.Length + text.Length > MaxLineLength)
         {
-            if (current.Length > 0 && lead.Length + marker.Length + current.Length + 1 + word.Length > MaxLineLength)
-            {
-                lines.Add(lead + marker + current);
-                current.Clear();
-            }
-            if (current.Length > 0) current.Append(' ');
-            current.Append(word);
+            int cut = LastBreak(text, MaxLineLength - prefix.Length, xml, indent.Length);
+            if (cut < 0) break; // one unbreakable word: leave it long
+            lines.Add(prefix + text.Substring(0, cut).TrimEnd());
+            text = indent + text.Substring(cut).TrimStart();
         }
-        if (current.Length > 0) lines.Add(lead + marker + current);
+        lines.Add(prefix + text);
         return lines;
     }
 
-    /// <summary>Words separated by spaces; a quoted value, a literal or an XML tag is kept whole.</summary>
-    private static IEnumerable<string> SplitOutsideQuotes(string text, bool xml)
+    /// <summary>The last space at or before <paramref name="limit"/> (after <paramref name="from"/>) where a comment may break, or -1.</summary>
+    private static int LastBreak(string text, int limit, bool xml, int from)
     {
-        var word = new StringBuilder();
+        int best = -1, tag = 0;
         bool quoted = false;
-        int tag = 0;
-        foreach (char c in text)
+        for (int i = 0; i < text.Length; i++)
         {
+            char c = text[i];
             if (c == '"') quoted = !quoted;
             else if (xml && !quoted && c == '<') tag++;
-            else if (!quoted && c == '>' && tag > 0) tag--;
-            if (c == ' ' && !quoted && tag == 0)
+            else if (xml && !quoted && c == '>' && tag > 0) tag--;
+            else if (c == ' ' && !quoted && tag == 0 && i > from)
             {
-                if (word.Length > 0) yield return word.ToString();
-                word.Clear();
-                continue;
+                if (i > limit) return best >= 0 ? best : i;
+                if (i > 0 && text[i - 1] != ' ') best = i;
             }
-            word.Append(c);
         }
-        if (word.Length > 0) yield return word.ToString();
+        return best;
     }
 
     /// <summary>The index of a <c>//</c> comment after code, outside literals; -1 if none.</summary>
@@ -206,6 +207,7 @@ internal sealed class SourceWriter
     private struct LiteralScanner
     {
         private char _quote;
+        private bool _escaped;
 
         /// <summary>Advances over position <paramref name="i"/>; true when it is inside (or delimits) a literal.</summary>
         public bool Step(string text, int i)
@@ -213,8 +215,9 @@ internal sealed class SourceWriter
             char c = text[i];
             if (_quote != '\0')
             {
-                if (c == '\\') return true;
-                if (c == _quote && (i == 0 || text[i - 1] != '\\' || (i >= 2 && text[i - 2] == '\\'))) _quote = '\0';
+                if (_escaped) _escaped = false;
+                else if (c == '\\') _escaped = true;
+                else if (c == _quote) _quote = '\0';
                 return true;
             }
             if (c == '"' || c == '\'')

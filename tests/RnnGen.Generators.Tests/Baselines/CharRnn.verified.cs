@@ -23,7 +23,8 @@
 //
 // Activations: 90056 floats; streaming state: 256; streaming scratch: 577.
 //   input                        offset         0  length      6500  [T, B, X] = [100, 1, 65] the input, time-major
-// lstm_l0_h0 offset 6500 length 128 [B, H] = [1, 128] h before the first step (zeros, or the carried state)
+//   lstm_l0_h0                   offset      6500  length       128  [B, H] = [1, 128] h before the first step (zeros, or the carried
+//   state)
 //   lstm_l0_c0                   offset      6628  length       128  [B, H] = [1, 128] c before the first step
 //   lstm_l0_gates                offset      6756  length     51200  [T, B, 4H] = [100, 1, 512] gates i, f, g, o
 //   lstm_l0_c                    offset     57956  length     12800  [T, B, H] = [100, 1, 128] cell state c

@@ -43,9 +43,10 @@
 //   encoder_l0_reverse_gates     offset     58368  length     40960  [T, B, 4H] = [20, 8, 256] gates i, f, g, o
 //   encoder_l0_reverse_c         offset     99328  length     10240  [T, B, H] = [20, 8, 64] cell state c
 //   encoder_l0_out               offset    109568  length     20480  [T, B, 2H] = [20, 8, 128] concat(forward h, backward h)
-// decoder_input offset 130048 length 230400 [T_out, B, Y] = [24, 8, 1200] the decoder's input: zeros, then the previous output (the target
-// in training)
-// decoder_l0_h0 offset 360448 length 1024 [B, H] = [8, 128] h before the first step (zeros, or the carried state)
+//   decoder_input                offset    130048  length    230400  [T_out, B, Y] = [24, 8, 1200] the decoder's input: zeros, then the
+//   previous output (the target in training)
+//   decoder_l0_h0                offset    360448  length      1024  [B, H] = [8, 128] h before the first step (zeros, or the carried
+//   state)
 //   decoder_l0_c0                offset    361472  length      1024  [B, H] = [8, 128] c before the first step
 //   decoder_l0_gates             offset    362496  length     98304  [T, B, 4H] = [24, 8, 512] gates i, f, g, o
 //   decoder_l0_c                 offset    460800  length     24576  [T, B, H] = [24, 8, 128] cell state c
