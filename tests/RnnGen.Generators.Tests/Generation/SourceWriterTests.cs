@@ -36,36 +36,18 @@ public sealed class SourceWriterTests
         Assert.Equal(new[] { line }, SourceWriter.Wrap(line));
     }
 
-    [Fact]
-    public void ALongCallMovesItsArgumentsToOneContinuationLine()
+    /// <summary>The call wrapped is the one whose parentheses enclose the most text, not the first.</summary>
+    [Theory]
+    [InlineData("global::RnnGen.Kernels.Blas.MatMulTransposedAdd(",
+        "a.Slice(__A.enc_l0_out, __A.enc_l0_out_len), 128, p.Slice(__P.fc_weight, __P.fc_weight_len), logits, 1200, B, 1200, 128);")]
+    [InlineData("a.Slice(__A.emb_out, __A.emb_out_len).CopyTo(",
+        "q.Slice(__Q.decoder_input_of_the_first_step + b * OutputSize, OutputSize * BatchSize - b * OutputSize - 1));")]
+    public void ALongCallMovesItsArgumentsToOneContinuationLine(string head, string arguments)
     {
-        string line = Lead + "global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.enc_l0_out, __A.enc_l0_out_len), 128, "
-            + "p.Slice(__P.fc_weight, __P.fc_weight_len), logits, 1200, B, 1200, 128);";
+        string line = Lead + head + arguments;
         Assert.True(line.Length > SourceWriter.MaxLineLength);
 
-        Assert.Equal(
-            new[]
-            {
-                Lead + "global::RnnGen.Kernels.Blas.MatMulTransposedAdd(",
-                Lead + "    a.Slice(__A.enc_l0_out, __A.enc_l0_out_len), 128, p.Slice(__P.fc_weight, __P.fc_weight_len), logits, 1200, B, 1200, 128);",
-            },
-            SourceWriter.Wrap(line));
-    }
-
-    [Fact]
-    public void TheWidestCallIsTheOneWrappedNotTheFirst()
-    {
-        string line = Lead + "a.Slice(__A.emb_out, __A.emb_out_len).CopyTo(q.Slice(__Q.decoder_input_of_the_first_step + b * OutputSize, "
-            + "OutputSize * BatchSize - b * OutputSize - 1));";
-        Assert.True(line.Length > SourceWriter.MaxLineLength);
-
-        Assert.Equal(
-            new[]
-            {
-                Lead + "a.Slice(__A.emb_out, __A.emb_out_len).CopyTo(",
-                Lead + "    q.Slice(__Q.decoder_input_of_the_first_step + b * OutputSize, OutputSize * BatchSize - b * OutputSize - 1));",
-            },
-            SourceWriter.Wrap(line));
+        Assert.Equal(new[] { Lead + head, Lead + "    " + arguments }, SourceWriter.Wrap(line));
     }
 
     [Fact]
