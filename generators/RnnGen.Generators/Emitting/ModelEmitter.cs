@@ -26,7 +26,7 @@ internal static class ModelEmitter
         if (hasNamespace) w.OpenBlock("namespace " + spec.Namespace);
         foreach (var container in spec.ContainingTypes) w.OpenBlock(container);
 
-        w.Line($"/// <summary>RnnGen model: {Describe(plan)}.</summary>");
+        w.Line($"/// <summary>RnnGen model: {XmlText(Describe(plan))}.</summary>");
         string input = plan.TokenInput ? "int" : "float";
         string target = plan.ClassTargets ? "int" : "float";
         string iface = $"global::RnnGen.ITrainableRnnModel<{input}, {target}>"
@@ -49,6 +49,9 @@ internal static class ModelEmitter
         if (hasNamespace) w.CloseBlock();
         return w.ToString();
     }
+
+    /// <summary>Text for an XML doc comment: layer names may hold <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c>.</summary>
+    private static string XmlText(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     internal static string Describe(ModelPlan plan)
     {
