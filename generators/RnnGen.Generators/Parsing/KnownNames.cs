@@ -9,4 +9,8 @@ internal static class KnownNames
     public const string GruAttribute = "RnnGen.GruAttribute";
     public const string LstmAttribute = "RnnGen.LstmAttribute";
     public const string DenseAttribute = "RnnGen.DenseAttribute";
+    public const string IRnnModel = "RnnGen.IRnnModel";
+
+    /// <summary>The generator's type: a compilation names its files <c>…/RnnGen.Generators.RnnModelGenerator/&lt;hint name&gt;</c>.</summary>
+    public const string Generator = "RnnGen.Generators.RnnModelGenerator";
 }
