@@ -161,4 +161,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LargeMemory = Warning("RNN0037",
         "Model needs a lot of memory",
         "'{0}' allocates about {1:N0} MB per instance for parameters, gradients and activations (Steps = {2}, BatchSize = {3}); if that is not intended, reduce Steps, BatchSize or the hidden sizes");
+
+    public static readonly DiagnosticDescriptor MemberCollision = Error("RNN0042",
+        "Member collides with a generated member",
+        "The {0} '{1}'{2} collides with the generated {3} '{4}': {5}");
+
+    public static readonly DiagnosticDescriptor PrimaryConstructor = Error("RNN0043",
+        "Model class has a primary constructor",
+        "The model class '{0}' has a primary constructor, which the generated constructors '{0}()' and '{0}(int seed)' cannot call; declare an ordinary constructor instead and chain it to a generated one with ': this(seed)'");
 }

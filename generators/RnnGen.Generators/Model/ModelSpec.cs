@@ -98,6 +98,8 @@ internal sealed record LayerSpec(
 /// <param name="LayersSplit">Layer attributes sit on more than one partial declaration (their order is then ambiguous).</param>
 /// <param name="BadArgument">Name of an attribute argument whose value could not be read (e.g. not a constant), or null.</param>
 /// <param name="BadArgumentLayer">The layer index of <paramref name="BadArgument"/>, or -1 for <c>[RnnModel]</c>.</param>
+/// <param name="Members">The class's own and inherited members that may collide with generated ones (their names are among <see cref="GeneratedMembers.AllNames"/>, or they are constructors), in the order the parser met them.</param>
+/// <param name="ModelBase">A base class that is itself an RnnGen model (display name), or null.</param>
 internal sealed record TypeShape(
     bool IsPartial,
     bool IsClass,
@@ -108,4 +110,6 @@ internal sealed record TypeShape(
     bool IsFileLocal,
     bool LayersSplit,
     string? BadArgument,
-    int BadArgumentLayer);
+    int BadArgumentLayer,
+    EquatableArray<UserMember> Members,
+    string? ModelBase);
