@@ -271,20 +271,20 @@ public sealed class MemberDiagnosticsTests
 
             public static class Entry
             {
-                public static float[] Overload()
-                {
-                    var input = new float[Model.InputLength];
-                    for (int i = 0; i < input.Length; i++) input[i] = 0.1f * i;
-                    return new Model(5).Predict(input);
-                }
+                public static float[] Overload() => new Model(5).Predict(Input());
 
                 public static float[] Generated()
                 {
+                    var output = new float[Model.OutputLength];
+                    new Model(5).Predict(Input(), output);
+                    return output.AsSpan(Model.OutputLength - Model.OutputSize).ToArray();
+                }
+
+                private static float[] Input()
+                {
                     var input = new float[Model.InputLength];
                     for (int i = 0; i < input.Length; i++) input[i] = 0.1f * i;
-                    var output = new float[Model.OutputLength];
-                    new Model(5).Predict(input, output);
-                    return output.AsSpan(Model.OutputLength - Model.OutputSize).ToArray();
+                    return input;
                 }
             }
             """);

@@ -6,7 +6,7 @@ namespace RnnGen.Generators.Tests.Infrastructure;
 /// <summary>
 /// Small valid model declarations that between them reach every shape of the generated API:
 /// every mode, float and token inputs, every head (none, Identity, Softmax, Sigmoid, Tanh, Relu),
-/// unidirectional and bidirectional, automatic and explicit losses. Each is the attribute lines of
+/// unidirectional and bidirectional, automatic and explicit losses, dropout. Each is the attribute lines of
 /// one model (no class declaration), sized to generate little code.
 /// </summary>
 public static class VariedModels
@@ -43,6 +43,9 @@ public static class VariedModels
                 models.Add(Declare(mode, tokens: models.Count % 2 == 0, head, bidirectional: false, loss, cell: Cells[models.Count % Cells.Length]));
             }
         }
+        // Dropout between stacked layers (its own random generator in the generated class).
+        models.Add("[RnnModel(InputSize = 3, Steps = 2)]\n[Gru(4, Layers = 2, Dropout = 0.25f)]\n[Dense(2)]");
+        models.Add("[RnnModel(Steps = 2, Mode = SequenceMode.ManyToOne)]\n[Embedding(5, 3)]\n[Lstm(4, Layers = 2, Dropout = 0.5f, Bidirectional = true)]\n[Dense(2, Activation = Activation.Softmax)]");
         return models;
     }
 
