@@ -45,7 +45,7 @@ internal sealed class DenseLayer : ILayerKind
         var y = layer.Output;
         w.Line($"// y = {layer.Spec.Activation.ToString().ToLowerInvariant()}(W x + b)   W: [{outW}, {inW}], rows: {(layer.Wiring.OutputIsSequence ? "every step of every sequence" : "one per sequence")}");
         w.OpenBlock("");
-        w.Line($"var y = a.Slice(__A.{y.Id}, __A.{y.Id}_len);");
+        w.Line($"{Names.Span} y = a.Slice(__A.{y.Id}, __A.{y.Id}_len);");
         w.Line($"{Names.Blas}.SetRows(y, {outW}, {rows}, p.Slice(__P.{layer.Bias!.Id}, __P.{layer.Bias.Id}_len));");
         w.Line($"{Names.Blas}.MatMulTransposedAdd(a.Slice(__A.{x.Id}, __A.{x.Id}_len), {inW}, p.Slice(__P.{layer.Weight!.Id}, __P.{layer.Weight.Id}_len), y, {outW}, {rows}, {outW}, {inW});");
         if (layer.FusedHead)
@@ -69,8 +69,8 @@ internal sealed class DenseLayer : ILayerKind
         var x = layer.Input;
         var o = layer.Output;
         w.OpenBlock("");
-        w.Line($"var y = a.Slice(__A.{o.Id}, __A.{o.Id}_len);");
-        w.Line($"var dy = d.Slice(__A.{o.Id}, __A.{o.Id}_len);");
+        w.Line($"{Names.ReadOnlySpan} y = a.Slice(__A.{o.Id}, __A.{o.Id}_len);");
+        w.Line($"{Names.Span} dy = d.Slice(__A.{o.Id}, __A.{o.Id}_len);");
         if (layer.FusedHead)
         {
             w.Line("// dy already holds dL/d(logits): the loss differentiated the activation with it.");
@@ -100,7 +100,7 @@ internal sealed class DenseLayer : ILayerKind
         int inW = layer.Wiring.InputWidth, outW = layer.Spec.Size;
         var o = layer.StepOutput!;
         w.OpenBlock("");
-        w.Line($"var o = q.Slice(__Q.{o.Id}, __Q.{o.Id}_len);");
+        w.Line($"{Names.Span} o = q.Slice(__Q.{o.Id}, __Q.{o.Id}_len);");
         w.Line($"{Names.Blas}.SetRows(o, {outW}, B, p.Slice(__P.{layer.Bias!.Id}, __P.{layer.Bias.Id}_len));");
         w.Line($"{Names.Blas}.MatMulTransposedAdd({input}, {inW}, p.Slice(__P.{layer.Weight!.Id}, __P.{layer.Weight.Id}_len), o, {outW}, B, {outW}, {inW});");
         WriteActivation(w, layer.Spec.Activation, "o", "B", outW);

@@ -50,7 +50,7 @@ internal sealed class GruCell : RecurrentCell
         if (!ResetBefore(layer))
         {
             w.Line($"// gh = W_hh h[t-1] + b_hh   [{GH} x {H}]·[{H}] -> [{GH}]");
-            w.Line($"var gh = {at.Buffers["gh"]};");
+            w.Line($"{Names.Span} gh = {at.Buffers["gh"]};");
             w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh);");
             w.Line($"{Names.Blas}.MatMulTransposedAdd(h_prev, ldh, whh, gh, {GH}, B, {GH}, {H});");
             w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
@@ -59,15 +59,15 @@ internal sealed class GruCell : RecurrentCell
             return;
         }
         w.Line($"// gh_rz = W_hr,hz h[t-1] + b_hr,hz   [{2 * H} x {H}]·[{H}] -> [{2 * H}]");
-        w.Line($"var gh = {at.Buffers["gh"]};");
-        w.Line($"var rh = {at.Buffers["rh"]};");
+        w.Line($"{Names.Span} gh = {at.Buffers["gh"]};");
+        w.Line($"{Names.Span} rh = {at.Buffers["rh"]};");
         w.Line($"{Names.Blas}.SetRows(gh, {GH}, B, bhh.Slice(0, {2 * H}));");
         w.Line($"{Names.Blas}.MatMulTransposedAdd(h_prev, ldh, whh.Slice(0, {2 * H * H}), gh, {GH}, B, {2 * H}, {H});");
         w.Line("// r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]");
         w.Line("for (int b = 0; b < B; b++)");
         w.Line($"    {Names.Cells}.GruResetBeforeGates(g.Slice(b * {GH}, {GH}), gh.Slice(b * {GH}, {2 * H}), h_prev.Slice(b * ldh, {H}), rh.Slice(b * {H}, {H}));");
         w.Line($"// gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [{H} x {H}]·[{H}] -> [{H}]");
-        w.Line($"var ghn = gh.Slice({2 * H});");
+        w.Line($"{Names.Span} ghn = gh.Slice({2 * H});");
         w.Line($"{Names.Blas}.SetRows(ghn, {GH}, B, bhh.Slice({2 * H}, {H}));");
         w.Line($"{Names.Blas}.MatMulTransposedAdd(rh, {H}, whh.Slice({2 * H * H}, {H * H}), ghn, {GH}, B, {H}, {H});");
         w.Line("// n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]");
@@ -97,8 +97,8 @@ internal sealed class GruCell : RecurrentCell
             w.Line($"{Names.Blas}.MatMulAdd(dghs.Slice(t * B * {GH}, B * {GH}), {GH}, whh, dh_prev, ldh, B, {GH}, {H});");
             return;
         }
-        w.Line($"var dgh = dghs.Slice(t * B * {GH}, B * {GH});");
-        w.Line($"var drh = drhs.Slice(t * B * {H}, B * {H});");
+        w.Line($"{Names.Span} dgh = dghs.Slice(t * B * {GH}, B * {GH});");
+        w.Line($"{Names.Span} drh = drhs.Slice(t * B * {H}, B * {H});");
         w.Line($"// forward: gh_n = W_hn (r ⊙ h[t-1]) + b_hn   =>   d(r ⊙ h[t-1]) = dgh_n W_hn");
         w.Line($"{Names.Blas}.MatMulAdd(dgh.Slice({2 * H}), {GH}, whh.Slice({2 * H * H}, {H * H}), drh, {H}, B, {H}, {H});");
         w.Line("for (int b = 0; b < B; b++)");

@@ -35,7 +35,7 @@ internal sealed class LstmCell : RecurrentCell
         int H = layer.Size, GH = 4 * H;
         w.Line("// forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)");
         w.Line($"{Names.ReadOnlySpan} c_prev = s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((t_prev * B + b) * {H}, {H});");
-        w.Line($"var dc_prev = s == 0 ? dc0.Slice(b * {H}, {H}) : dcs.Slice((t_prev * B + b) * {H}, {H});");
+        w.Line($"{Names.Span} dc_prev = s == 0 ? dc0.Slice(b * {H}, {H}) : dcs.Slice((t_prev * B + b) * {H}, {H});");
         w.Line($"{Names.Cells}.LstmBackward(gates.Slice(row * {GH}, {GH}), c_prev, cs.Slice(row * {H}, {H}), dh, dcs.Slice(row * {H}, {H}), dc_prev, dg.Slice(b * {GH}, {GH}));");
     }
 

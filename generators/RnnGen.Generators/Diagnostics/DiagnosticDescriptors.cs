@@ -177,4 +177,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TooManyLayers = Error("RNN0041",
         "Too many layers",
         "'{0}' has {1} {2}; the limit is {3}: every layer gets its own generated code, and beyond that the code slows every build and the IDE; use fewer, wider layers");
+
+    public static readonly DiagnosticDescriptor MemberCollision = Error("RNN0042",
+        "Member collides with a generated member",
+        "The {0} '{1}'{2} collides with the generated {3} '{4}': {5}");
+
+    public static readonly DiagnosticDescriptor PrimaryConstructor = Error("RNN0043",
+        "Model class has a primary constructor",
+        "The model class '{0}' has a primary constructor, which the generated constructors '{0}()' and '{0}(int seed)' cannot call; declare an ordinary constructor instead and chain it to a generated one with ': this(seed)'");
 }

@@ -134,6 +134,20 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
+    /// <summary>A member's name in the user's source; for a primary constructor, its parameter list.</summary>
+    private static Location? LocateMember(ISymbol member, System.Threading.CancellationToken ct)
+    {
+        foreach (var reference in member.DeclaringSyntaxReferences)
+        {
+            if (member is IMethodSymbol && reference.GetSyntax(ct) is TypeDeclarationSyntax declaration)
+            {
+                var parameters = declaration.ChildNodes().OfType<ParameterListSyntax>().FirstOrDefault();
+                return parameters?.GetLocation() ?? declaration.Identifier.GetLocation();
+            }
+        }
+        return member.Locations.FirstOrDefault(l => l.IsInSource);
+    }
+
     private static Location Locate(INamedTypeSymbol type, ParsedModel parsed, ValidationIssue issue, System.Threading.CancellationToken ct)
     {
         if (issue.Target == IssueTarget.BaseType && BaseClassSyntax(type, ct) is { } baseClass)
@@ -143,6 +157,10 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
         if (issue.Target is IssueTarget.Class or IssueTarget.BaseType)
         {
             return type.Locations.FirstOrDefault() ?? Location.None;
+        }
+        if (issue.Target == IssueTarget.Member)
+        {
+            return LocateMember(parsed.MemberSymbols[issue.LayerIndex], ct) ?? type.Locations.FirstOrDefault() ?? Location.None;
         }
         var attribute = issue.Target == IssueTarget.Layer ? parsed.LayerAttributes[issue.LayerIndex] : parsed.ModelAttribute;
         if (attribute.ApplicationSyntaxReference?.GetSyntax(ct) is not AttributeSyntax syntax)

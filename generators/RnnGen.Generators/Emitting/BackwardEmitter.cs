@@ -248,8 +248,8 @@ internal static class BackwardEmitter
         w.Line("/// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>");
         w.OpenMember($"private float __Loss({targetType} targets)");
         w.Line($"const float scale = 1f / {count}; // mean reduction");
-        w.Line($"var y = new {Names.Span}(__work, __A.{o.Id}, __A.{o.Id}_len);");
-        w.Line($"var dy = new {Names.Span}(__dwork, __A.{o.Id}, __A.{o.Id}_len);");
+        w.Line($"{Names.Span} y = new {Names.Span}(__work, __A.{o.Id}, __A.{o.Id}_len);");
+        w.Line($"{Names.Span} dy = new {Names.Span}(__dwork, __A.{o.Id}, __A.{o.Id}_len);");
         w.Line("double sum = 0;");
         if (plan.OutputIsSequence)
         {
@@ -333,7 +333,7 @@ internal static class BackwardEmitter
         var x = plan.DecoderInput!;
         w.Line("/// <summary>The decoder's teacher-forced input, time-major [OutputSteps, B, Y]: zeros at step 0, then the target of the step before.</summary>");
         w.OpenMember($"private void __TeacherForceDecoder({targetType} targets)");
-        w.Line($"var x = new {Names.Span}(__work, __A.{x.Id}, __A.{x.Id}_len);");
+        w.Line($"{Names.Span} x = new {Names.Span}(__work, __A.{x.Id}, __A.{x.Id}_len);");
         w.Line("x.Clear();");
         w.Line("for (int b = 0; b < BatchSize; b++)");
         w.Line("    for (int t = 1; t < OutputSteps; t++)");

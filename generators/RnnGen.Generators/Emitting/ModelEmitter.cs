@@ -231,7 +231,7 @@ internal static class ModelEmitter
         w.Line("/// The same seed gives the same numbers on every machine.");
         w.Line("/// </summary>");
         w.OpenMember($"public {Parsing.Identifiers.Escape(spec.ClassName)}(int seed)");
-        w.Line($"var rng = new {Names.Random}(seed);");
+        w.Line($"{Names.Random} rng = new {Names.Random}(seed);");
         if (plan.HasDropout) w.Line($"__dropoutRandom = new {Names.Random}(unchecked(seed * 31 + 17)); // dropout masks in training");
         w.Line($"{Names.Span} p = __parameters;");
         foreach (var t in plan.Tensors)
@@ -287,7 +287,7 @@ internal static class ModelEmitter
         w.Member("public static int[] ParameterShape(string name) => (int[])__layout[__TensorIndex(name)].Shape.Clone();");
         w.Line();
         w.OpenMember($"private static {Names.Span} __Tensor(float[] buffer, string name)");
-        w.Line("var tensor = __layout[__TensorIndex(name)];");
+        w.Line($"{Names.TensorLayout} tensor = __layout[__TensorIndex(name)];");
         w.Line($"return new {Names.Span}(buffer, tensor.Offset, tensor.Length);");
         w.CloseBlock();
         w.Line();

@@ -27,32 +27,32 @@ internal static class RecurrentLayerEmitter
                 string label = $"{spec.Name}{dir.Suffix}";
                 w.OpenBlock($"// {label}{(dir.Reverse ? ": backward direction, t = T-1 … 0" : "")}");
                 w.Line($"// {cell.ProjectionName}[t] = W_ih x[t] + b_ih{(layer.FoldsHiddenBias ? " + b_hh" : "")} for all t at once   [{GH} x {inW}]·[{inW}] -> [{GH}], {layer.Steps}·{plan.B} rows");
-                w.Line($"var gates = a.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len);");
-                w.Line($"var wih = p.Slice(__P.{dir.Wih.Id}, __P.{dir.Wih.Id}_len);");
-                w.Line($"var whh = p.Slice(__P.{dir.Whh.Id}, __P.{dir.Whh.Id}_len);");
-                w.Line($"var bih = p.Slice(__P.{dir.Bih.Id}, __P.{dir.Bih.Id}_len);");
-                w.Line($"var bhh = p.Slice(__P.{dir.Bhh.Id}, __P.{dir.Bhh.Id}_len);");
+                w.Line($"{Names.Span} gates = a.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len);");
+                w.Line($"{Names.ReadOnlySpan} wih = p.Slice(__P.{dir.Wih.Id}, __P.{dir.Wih.Id}_len);");
+                w.Line($"{Names.ReadOnlySpan} whh = p.Slice(__P.{dir.Whh.Id}, __P.{dir.Whh.Id}_len);");
+                w.Line($"{Names.ReadOnlySpan} bih = p.Slice(__P.{dir.Bih.Id}, __P.{dir.Bih.Id}_len);");
+                w.Line($"{Names.ReadOnlySpan} bhh = p.Slice(__P.{dir.Bhh.Id}, __P.{dir.Bhh.Id}_len);");
                 w.Line(layer.FoldsHiddenBias
                     ? $"{Names.Blas}.SetRows(gates, {GH}, T * B, bih, bhh);"
                     : $"{Names.Blas}.SetRows(gates, {GH}, T * B, bih);");
                 w.Line($"{Names.Blas}.MatMulTransposedAdd(a.Slice(__A.{x.Id}, __A.{x.Id}_len), {inW}, wih, gates, {GH}, T * B, {GH}, {inW});");
-                w.Line($"var hs = a.Slice(__A.{o.Id}, __A.{o.Id}_len); // [T, B, {DH}]");
+                w.Line($"{Names.Span} hs = a.Slice(__A.{o.Id}, __A.{o.Id}_len); // [T, B, {DH}]");
                 w.Line($"{Names.ReadOnlySpan} h0 = a.Slice(__A.{dir.InitialH.Id}, __A.{dir.InitialH.Id}_len); // [B, {H}]");
                 if (dir.Cell is not null)
                 {
-                    w.Line($"var cs = a.Slice(__A.{dir.Cell.Id}, __A.{dir.Cell.Id}_len); // [T, B, {H}]");
+                    w.Line($"{Names.Span} cs = a.Slice(__A.{dir.Cell.Id}, __A.{dir.Cell.Id}_len); // [T, B, {H}]");
                     w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(__A.{dir.InitialC!.Id}, __A.{dir.InitialC.Id}_len); // [B, {H}]");
                 }
                 var buffers = new Dictionary<string, string>();
                 foreach (var buffer in cell.Buffers(spec, layer.Steps, plan.B))
                 {
                     var region = dir.Scratch[buffer.Name];
-                    w.Line($"var {buffer.Name}s = a.Slice(__A.{region.Id}, __A.{region.Id}_len); // [T, B, {buffer.Width}]");
+                    w.Line($"{Names.Span} {buffer.Name}s = a.Slice(__A.{region.Id}, __A.{region.Id}_len); // [T, B, {buffer.Width}]");
                     buffers.Add(buffer.Name, $"{buffer.Name}s.Slice(t * B * {buffer.Width}, B * {buffer.Width})");
                 }
                 w.OpenBlock("for (int s = 0; s < T; s++)");
                 w.Line(dir.Reverse ? "int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction" : "int t = s, t_prev = t - 1; // t_prev: the step before");
-                w.Line($"var g = gates.Slice(t * B * {GH}, B * {GH});");
+                w.Line($"{Names.Span} g = gates.Slice(t * B * {GH}, B * {GH});");
                 // h[t-1] rows for all batch rows: stride DH in the output sequence, or the initial state (stride H).
                 w.Line($"{Names.ReadOnlySpan} h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * {DH}{Names.Plus(dir.OutputColumn)}, (B - 1) * {DH} + {H}); // h[t-1], [B, {H}]");
                 w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH}; // row stride of h_prev" : $"const int ldh = {H}; // row stride of h_prev");
@@ -98,36 +98,36 @@ internal static class RecurrentLayerEmitter
                 string label = $"{spec.Name}{dir.Suffix}";
                 string hOff = Names.Plus(dir.OutputColumn);
                 w.OpenBlock($"// {label} backward{(dir.Reverse ? " (the backward direction: its steps are undone t = 0 … T-1)" : ", t = T-1 … 0")}");
-                w.Line($"var gates = a.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len);");
-                w.Line($"var dgates = d.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len); // dL/d(pre-activations) per step");
-                w.Line($"var hs = a.Slice(__A.{o.Id}, __A.{o.Id}_len);");
-                w.Line($"var dhs = d.Slice(__A.{o.Id}, __A.{o.Id}_len); // dL/dh, complete for step t when t is reached");
-                w.Line($"var whh = p.Slice(__P.{dir.Whh.Id}, __P.{dir.Whh.Id}_len);");
+                w.Line($"{Names.ReadOnlySpan} gates = a.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len);");
+                w.Line($"{Names.Span} dgates = d.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len); // dL/d(pre-activations) per step");
+                w.Line($"{Names.ReadOnlySpan} hs = a.Slice(__A.{o.Id}, __A.{o.Id}_len);");
+                w.Line($"{Names.Span} dhs = d.Slice(__A.{o.Id}, __A.{o.Id}_len); // dL/dh, complete for step t when t is reached");
+                w.Line($"{Names.ReadOnlySpan} whh = p.Slice(__P.{dir.Whh.Id}, __P.{dir.Whh.Id}_len);");
                 w.Line($"{Names.ReadOnlySpan} h0 = a.Slice(__A.{dir.InitialH.Id}, __A.{dir.InitialH.Id}_len);");
-                w.Line($"var dh0 = d.Slice(__A.{dir.InitialH.Id}, __A.{dir.InitialH.Id}_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)");
+                w.Line($"{Names.Span} dh0 = d.Slice(__A.{dir.InitialH.Id}, __A.{dir.InitialH.Id}_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)");
                 if (dir.Cell is not null)
                 {
-                    w.Line($"var cs = a.Slice(__A.{dir.Cell.Id}, __A.{dir.Cell.Id}_len);");
-                    w.Line($"var dcs = d.Slice(__A.{dir.Cell.Id}, __A.{dir.Cell.Id}_len);");
+                    w.Line($"{Names.ReadOnlySpan} cs = a.Slice(__A.{dir.Cell.Id}, __A.{dir.Cell.Id}_len);");
+                    w.Line($"{Names.Span} dcs = d.Slice(__A.{dir.Cell.Id}, __A.{dir.Cell.Id}_len);");
                     w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(__A.{dir.InitialC!.Id}, __A.{dir.InitialC.Id}_len);");
-                    w.Line($"var dc0 = d.Slice(__A.{dir.InitialC.Id}, __A.{dir.InitialC.Id}_len);");
+                    w.Line($"{Names.Span} dc0 = d.Slice(__A.{dir.InitialC.Id}, __A.{dir.InitialC.Id}_len);");
                 }
                 foreach (var buffer in cell.Buffers(spec, layer.Steps, 0))
                 {
                     var region = dir.Scratch[buffer.Name];
-                    w.Line($"var {buffer.Name}s = a.Slice(__A.{region.Id}, __A.{region.Id}_len);");
-                    w.Line($"var d{buffer.Name}s = d.Slice(__A.{region.Id}, __A.{region.Id}_len);");
+                    w.Line($"{Names.ReadOnlySpan} {buffer.Name}s = a.Slice(__A.{region.Id}, __A.{region.Id}_len);");
+                    w.Line($"{Names.Span} d{buffer.Name}s = d.Slice(__A.{region.Id}, __A.{region.Id}_len);");
                 }
                 w.OpenBlock("for (int s = T - 1; s >= 0; s--)");
                 w.Line(dir.Reverse ? "int t = T - 1 - s, t_prev = t + 1;" : "int t = s, t_prev = t - 1;");
-                w.Line($"var dg = dgates.Slice(t * B * {GH}, B * {GH});");
+                w.Line($"{Names.Span} dg = dgates.Slice(t * B * {GH}, B * {GH});");
                 w.Line($"// h[t-1] and its gradient rows: the output sequence (stride {DH}), or the initial state (stride {H}) before the first step");
                 w.Line($"{Names.ReadOnlySpan} h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
-                w.Line($"var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
+                w.Line($"{Names.Span} dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
                 w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH};" : $"const int ldh = {H};");
                 w.OpenBlock("for (int b = 0; b < B; b++)");
                 w.Line("int row = t * B + b;");
-                w.Line($"var dh = dhs.Slice(row * {DH}{hOff}, {H});");
+                w.Line($"{Names.Span} dh = dhs.Slice(row * {DH}{hOff}, {H});");
                 cell.WriteRowBackward(w, spec, $"hs.Slice(row * {DH}{hOff}, {H})");
                 w.CloseBlock();
                 cell.WriteHiddenBackward(w, spec);
@@ -169,13 +169,13 @@ internal static class RecurrentLayerEmitter
             var dir = sub.Directions[0];
             int inW = sub.InWidth;
             w.OpenBlock($"// {spec.Name}{dir.Suffix}");
-            w.Line($"var h = st.Slice(__S.{dir.StateH!.Id}, __S.{dir.StateH.Id}_len); // [B, {H}], h[t-1] in, h[t] out");
-            w.Line($"var g = q.Slice(__Q.{layer.StepGates!.Id}, __Q.{layer.StepGates.Id}_len);");
-            w.Line($"var whh = p.Slice(__P.{dir.Whh.Id}, __P.{dir.Whh.Id}_len);");
-            w.Line($"var bhh = p.Slice(__P.{dir.Bhh.Id}, __P.{dir.Bhh.Id}_len);");
+            w.Line($"{Names.Span} h = st.Slice(__S.{dir.StateH!.Id}, __S.{dir.StateH.Id}_len); // [B, {H}], h[t-1] in, h[t] out");
+            w.Line($"{Names.Span} g = q.Slice(__Q.{layer.StepGates!.Id}, __Q.{layer.StepGates.Id}_len);");
+            w.Line($"{Names.ReadOnlySpan} whh = p.Slice(__P.{dir.Whh.Id}, __P.{dir.Whh.Id}_len);");
+            w.Line($"{Names.ReadOnlySpan} bhh = p.Slice(__P.{dir.Bhh.Id}, __P.{dir.Bhh.Id}_len);");
             string bih = $"p.Slice(__P.{dir.Bih.Id}, __P.{dir.Bih.Id}_len)";
             string wih = $"p.Slice(__P.{dir.Wih.Id}, __P.{dir.Wih.Id}_len)";
-            if (dir.StateC is not null) w.Line($"var c = st.Slice(__S.{dir.StateC.Id}, __S.{dir.StateC.Id}_len); // [B, {H}], c[t-1] in, c[t] out");
+            if (dir.StateC is not null) w.Line($"{Names.Span} c = st.Slice(__S.{dir.StateC.Id}, __S.{dir.StateC.Id}_len); // [B, {H}], c[t-1] in, c[t] out");
             w.Line(layer.FoldsHiddenBias ? "// gates = W_ih x + b_ih + b_hh" : "// gx = W_ih x + b_ih");
             w.Line(layer.FoldsHiddenBias ? $"{Names.Blas}.SetRows(g, {GH}, B, {bih}, bhh);" : $"{Names.Blas}.SetRows(g, {GH}, B, {bih});");
             w.Line($"{Names.Blas}.MatMulTransposedAdd({current}, {inW}, {wih}, g, {GH}, B, {GH}, {inW});");

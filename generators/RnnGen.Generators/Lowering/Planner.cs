@@ -28,7 +28,7 @@ internal static class Planner
     {
         var plan = builder.Plan;
         var spec = plan.Spec;
-        plan.TokenInput = spec.Layers[0].Kind == LayerKind.Embedding;
+        plan.TokenInput = ModelFacts.TokenInput(spec);
         plan.X = plan.TokenInput ? 1 : spec.InputSize;
         plan.VocabularySize = plan.TokenInput ? spec.Layers[0].Size : 0;
         plan.StagedInput = plan.TokenInput
@@ -44,7 +44,7 @@ internal static class Planner
         var plan = builder.Plan;
         var spec = plan.Spec;
         var wiring = WiringResolver.Resolve(spec)!;
-        plan.SupportsStep = plan.Spec.Mode != SequenceMode.EncoderDecoder; // the decoder steps privately, from the encoder's state
+        plan.SupportsStep = ModelFacts.SupportsStep(spec);
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var layerSpec = spec.Layers[i];
@@ -63,7 +63,6 @@ internal static class Planner
             layer.Input = i == plan.DecoderStart ? plan.DecoderInput! : w.Source < 0 ? plan.StagedInput : plan.Layers[w.Source].Output;
             layer.ReadsModelInput = ReferenceEquals(layer.Input, plan.StagedInput);
             layer.Collapses = layerSpec.IsRecurrent && !w.OutputIsSequence;
-            if (layerSpec.Bidirectional) plan.SupportsStep = false;
             layer.Kind.Plan(builder, layer);
         }
         var last = plan.Layers[plan.Layers.Count - 1];
@@ -102,11 +101,8 @@ internal static class Planner
     {
         var last = plan.Layers[plan.Layers.Count - 1];
         var spec = plan.Spec;
-        plan.HeadActivation = last.Spec.Kind == LayerKind.Dense ? last.Spec.Activation : Activation.Identity;
-        plan.Loss = spec.Loss != LossKind.Auto ? spec.Loss
-            : plan.HeadActivation == Activation.Softmax ? LossKind.CrossEntropy
-            : plan.HeadActivation == Activation.Sigmoid ? LossKind.BinaryCrossEntropy
-            : LossKind.MeanSquaredError;
+        plan.HeadActivation = ModelFacts.HeadActivation(spec);
+        plan.Loss = ModelFacts.ResolvedLoss(spec);
         plan.HeadFused = (plan.Loss == LossKind.CrossEntropy && plan.HeadActivation == Activation.Softmax)
             || (plan.Loss == LossKind.BinaryCrossEntropy && plan.HeadActivation == Activation.Sigmoid);
         last.FusedHead = plan.HeadFused && last.Spec.Kind == LayerKind.Dense;

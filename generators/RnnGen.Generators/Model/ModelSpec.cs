@@ -98,6 +98,7 @@ internal sealed record LayerSpec(
 /// <param name="LayersSplit">Layer attributes sit on more than one partial declaration (their order is then ambiguous).</param>
 /// <param name="BadArgument">Name of an attribute argument whose value could not be read (e.g. not a constant), or null.</param>
 /// <param name="BadArgumentLayer">The layer index of <paramref name="BadArgument"/>, or -1 for <c>[RnnModel]</c>.</param>
+/// <param name="Members">The class's own and inherited members that may collide with generated ones (their names are among <see cref="GeneratedMembers.AllNames"/>, or they are constructors), in the order the parser met them.</param>
 /// <param name="ModelBase">The name of the nearest base class (at any depth) that is itself a model, or null.</param>
 internal sealed record TypeShape(
     bool IsPartial,
@@ -110,4 +111,5 @@ internal sealed record TypeShape(
     bool LayersSplit,
     string? BadArgument,
     int BadArgumentLayer,
+    EquatableArray<UserMember> Members,
     string? ModelBase);

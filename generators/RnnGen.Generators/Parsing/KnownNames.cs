@@ -4,4 +4,8 @@ namespace RnnGen.Generators.Parsing;
 internal static class KnownNames
 {
     public const string RnnModelAttribute = "RnnGen.RnnModelAttribute";
+    public const string IRnnModel = "RnnGen.IRnnModel";
+
+    /// <summary>The generator's type: a compilation names its files <c>…/RnnGen.Generators.RnnModelGenerator/&lt;hint name&gt;</c>.</summary>
+    public const string Generator = "RnnGen.Generators.RnnModelGenerator";
 }

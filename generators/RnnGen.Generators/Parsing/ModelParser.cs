@@ -13,11 +13,12 @@ namespace RnnGen.Generators.Parsing;
 /// <summary>The parser's result: the value-only spec, and the attributes each layer came from (for diagnostics).</summary>
 internal sealed class ParsedModel
 {
-    public ParsedModel(ModelSpec spec, AttributeData modelAttribute, ImmutableArray<AttributeData> layerAttributes)
+    public ParsedModel(ModelSpec spec, AttributeData modelAttribute, ImmutableArray<AttributeData> layerAttributes, ImmutableArray<ISymbol> memberSymbols)
     {
         Spec = spec;
         ModelAttribute = modelAttribute;
         LayerAttributes = layerAttributes;
+        MemberSymbols = memberSymbols;
     }
 
     public ModelSpec Spec { get; }
@@ -26,6 +27,9 @@ internal sealed class ParsedModel
 
     /// <summary>Parallel to <see cref="ModelSpec.Layers"/>.</summary>
     public ImmutableArray<AttributeData> LayerAttributes { get; }
+
+    /// <summary>Parallel to <see cref="TypeShape.Members"/>.</summary>
+    public ImmutableArray<ISymbol> MemberSymbols { get; }
 }
 
 /// <summary>
@@ -95,7 +99,9 @@ internal static class ModelParser
             badArgumentLayer = -1;
         }
 
-        var shape = ReadShape(type, layerDeclarationNodes.Count > 1, badArgument, badArgumentLayer);
+        bool isClass = type.TypeKind == TypeKind.Class && !type.IsRecord;
+        var members = isClass ? MemberReader.Read(type, cancellationToken) : ReadMembers.None;
+        var shape = ReadShape(type, isClass, layerDeclarationNodes.Count > 1, badArgument, badArgumentLayer, members);
         var spec2 = new ModelSpec(
             Namespace: type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "",
             ClassName: type.Name,
@@ -111,7 +117,7 @@ internal static class ModelParser
             InputSizeGiven: inputGiven,
             StepsGiven: stepsGiven,
             Shape: shape);
-        return new ParsedModel(spec2, model, layers.ToImmutable());
+        return new ParsedModel(spec2, model, layers.ToImmutable(), members.Symbols);
     }
 
     /// <summary>The layer an attribute class (by its full name) declares, or null for any other attribute.</summary>
@@ -211,11 +217,10 @@ internal static class ModelParser
         }
     }
 
-    private static TypeShape ReadShape(INamedTypeSymbol type, bool layersSplit, string? badArgument, int badArgumentLayer)
+    private static TypeShape ReadShape(INamedTypeSymbol type, bool isClass, bool layersSplit, string? badArgument, int badArgumentLayer, ReadMembers members)
     {
         bool isPartial = type.DeclaringSyntaxReferences.Length > 0 && type.DeclaringSyntaxReferences.All(r =>
             r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
-        bool isClass = type.TypeKind == TypeKind.Class && !type.IsRecord;
         bool containersPartial = true;
         string? containerProblem = null;
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
@@ -228,7 +233,7 @@ internal static class ModelParser
             if (!outerPartial) containersPartial = false;
         }
         return new TypeShape(isPartial, isClass, type.IsStatic, type.Arity > 0, containersPartial, containerProblem,
-            type.IsFileLocal, layersSplit, badArgument, badArgumentLayer, ModelBase(type));
+            type.IsFileLocal, layersSplit, badArgument, badArgumentLayer, members.Members, ModelBase(type));
     }
 
     /// <summary>The nearest base class, at any depth, that carries <c>[RnnModel]</c>, or null.</summary>

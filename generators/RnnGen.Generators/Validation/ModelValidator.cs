@@ -60,7 +60,7 @@ internal static class ModelValidator
             shape.IsGeneric ? "a model cannot be generic (its sizes are fixed at compile time)" :
             shape.IsFileLocal ? "a model cannot be a 'file' type (the generated part could not see it)" :
             shape.ContainerProblem is not null ? shape.ContainerProblem :
-            Array.IndexOf(ReservedNames, spec.ClassName) >= 0 ? $"'{spec.ClassName}' is the name of a generated member; rename the class" :
+            IsReservedName(spec.ClassName) ? $"'{spec.ClassName}' is the name of a generated member; rename the class" :
             spec.ClassName is "var" or "nameof" ? $"a class named '{spec.ClassName}' would change what '{spec.ClassName}' means in the generated code; rename the class" : null;
         if (typeProblem is not null)
         {
@@ -74,6 +74,7 @@ internal static class ModelValidator
         {
             issues.Add(new ValidationIssue(DiagnosticDescriptors.LayersSplit, IssueTarget.Class, -1, null, new object?[] { spec.ClassName }));
         }
+        ValidateMembers(spec, issues);
         if (shape.BadArgument is not null)
         {
             if (shape.BadArgumentLayer >= 0) Layer(DiagnosticDescriptors.BadArgument, shape.BadArgumentLayer, shape.BadArgument, shape.BadArgument);
@@ -219,8 +220,7 @@ internal static class ModelValidator
         }
 
         // The loss must fit the head.
-        var head = layers[layers.Count - 1];
-        var headActivation = head.Kind == LayerKind.Dense ? head.Activation : Activation.Identity;
+        var headActivation = ModelFacts.HeadActivation(spec);
         if (spec.Loss == LossKind.CrossEntropy && headActivation != Activation.Softmax)
             Model(DiagnosticDescriptors.LossContradictsHead, "Loss", "CrossEntropy", "a [Dense] head with Activation.Softmax as the last layer");
         if (spec.Loss == LossKind.BinaryCrossEntropy && headActivation != Activation.Sigmoid)
@@ -245,6 +245,42 @@ internal static class ModelValidator
             Model(DiagnosticDescriptors.LargeCode, null, spec.ClassName, (lines + 50) / 100 * 100, passes);
         }
         return issues;
+    }
+
+    /// <summary>
+    /// RNN0042: a member of the class (declared, or inherited from a base class that is not a model)
+    /// that C# would not let stand beside a generated member, or that a generated member would hide;
+    /// RNN0043: a primary constructor, which the generated constructors cannot chain to.
+    /// </summary>
+    private static void ValidateMembers(ModelSpec spec, List<ValidationIssue> issues)
+    {
+        var members = spec.Shape.Members;
+        if (members.Count == 0) return;
+        var generated = GeneratedMembers.For(spec);
+        for (int i = 0; i < members.Count; i++)
+        {
+            var member = members[i];
+            if (member.IsPrimaryConstructor)
+            {
+                issues.Add(new ValidationIssue(DiagnosticDescriptors.PrimaryConstructor, IssueTarget.Member, i, null, new object?[] { spec.ClassName }));
+                continue;
+            }
+            var hit = member.InheritedFrom is null
+                ? generated.FirstOrDefault(g => g.Reserved().Any(member.Signature.CollidesWith))
+                : generated.FirstOrDefault(g => g.Signature.CollidesWith(member.Signature)); // accessors hide nothing
+            if (hit is null) continue;
+            var mine = member.Signature;
+            var theirs = hit.Signature;
+            string fix =
+                member.InheritedFrom is { } from ? $"the generated member would hide it; rename it in '{from}', or derive the model from another class" :
+                theirs.Kind == MemberKind.Constructor ? $"RnnGen generates '{spec.ClassName}()' and '{spec.ClassName}(int seed)'; give your constructor other parameters and chain it to a generated one with ': this(seed)' or ': this()'" :
+                hit.IsExplicitImplementation ? "the generated code implements it; remove yours" :
+                mine.Kind == MemberKind.Method && theirs.Kind == MemberKind.Method ? "rename yours, or give it other parameter types (an overload is fine)" :
+                "rename yours";
+            string inherited = member.InheritedFrom is null ? "" : $", inherited from '{member.InheritedFrom}',";
+            issues.Add(new ValidationIssue(DiagnosticDescriptors.MemberCollision, member.InheritedFrom is null ? IssueTarget.Member : IssueTarget.Class, i, null,
+                new object?[] { mine.KindWord, mine.Display, inherited, theirs.KindWord, theirs.Display, fix }));
+        }
     }
 
     /// <summary>Above this many floats (256 MB) a model gets the RNN0037 warning.</summary>
@@ -444,15 +480,13 @@ internal static class ModelValidator
         return total;
     }
 
-    /// <summary>Names of generated members: a class with one of these names would clash with its own member (CS0542).</summary>
-    public static readonly string[] ReservedNames =
-    {
-        "InputSize", "VocabularySize", "Steps", "OutputSize", "BatchSize", "ParameterCount", "InputLength", "OutputLength",
-        "DefaultSeed", "P", "A", "S", "Q", "Parameters", "Gradients", "ParameterNames", "Parameter", "Gradient", "ParameterShape",
-        "Slice", "TensorIndex", "Predict", "CheckLength", "CheckTokens", "Forward", "Step", "ResetState",
-        "LoadSafetensors", "SaveSafetensors", "ComputeGradients", "ComputeLoss", "TrainStep", "TryTrainStep", "Backward", "Loss",
-        "TargetLength", "CarryState", "CheckClasses", "CarryFinalState", "ClearCarriedState",
-    };
+    /// <summary>
+    /// Whether a class of this name would clash with one of its generated members (CS0542): a public
+    /// one (<see cref="GeneratedMembers.AllNames"/>), or starts with two underscores like every private
+    /// member and nested type the generator writes (C# reserves such names for generated code).
+    /// </summary>
+    public static bool IsReservedName(string name) =>
+        GeneratedMembers.AllNames.Contains(name) || name.StartsWith("__", StringComparison.Ordinal);
 
     /// <summary>Longest layer name.</summary>
     public const int MaxNameLength = 128;

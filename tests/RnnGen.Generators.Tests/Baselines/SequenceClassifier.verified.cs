@@ -155,7 +155,7 @@ namespace Demo.Classifiers
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public SequenceClassifier(int seed)
         {
-            var rng = new global::RnnGen.Initialization.RnnRandom(seed);
+            global::RnnGen.Initialization.RnnRandom rng = new global::RnnGen.Initialization.RnnRandom(seed);
             global::System.Span<float> p = __parameters;
             // gru.weight_ih_l0 ~ U(±1/√16)
             global::RnnGen.Initialization.ParameterInit.Uniform(
@@ -291,7 +291,7 @@ namespace Demo.Classifiers
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private static global::System.Span<float> __Tensor(float[] buffer, string name)
         {
-            var tensor = __layout[__TensorIndex(name)];
+            global::RnnGen.IO.TensorLayout tensor = __layout[__TensorIndex(name)];
             return new global::System.Span<float>(buffer, tensor.Offset, tensor.Length);
         }
 
@@ -367,25 +367,25 @@ namespace Demo.Classifiers
             // gru_l0
             {
                 // gx[t] = W_ih x[t] + b_ih for all t at once   [48 x 32]·[32] -> [48], 50·4 rows
-                var gates = a.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len);
-                var wih = p.Slice(__P.gru_weight_ih_l0, __P.gru_weight_ih_l0_len);
-                var whh = p.Slice(__P.gru_weight_hh_l0, __P.gru_weight_hh_l0_len);
-                var bih = p.Slice(__P.gru_bias_ih_l0, __P.gru_bias_ih_l0_len);
-                var bhh = p.Slice(__P.gru_bias_hh_l0, __P.gru_bias_hh_l0_len);
+                global::System.Span<float> gates = a.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len);
+                global::System.ReadOnlySpan<float> wih = p.Slice(__P.gru_weight_ih_l0, __P.gru_weight_ih_l0_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.gru_weight_hh_l0, __P.gru_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> bih = p.Slice(__P.gru_bias_ih_l0, __P.gru_bias_ih_l0_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.gru_bias_hh_l0, __P.gru_bias_hh_l0_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.input, __A.input_len), 32, wih, gates, 48, T * B, 48, 32);
-                var hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len); // [T, B, 32]
+                global::System.Span<float> hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len); // [T, B, 32]
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l0_h0, __A.gru_l0_h0_len); // [B, 16]
-                var ghs = a.Slice(__A.gru_l0_gh, __A.gru_l0_gh_len); // [T, B, 48]
+                global::System.Span<float> ghs = a.Slice(__A.gru_l0_gh, __A.gru_l0_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, t_prev = t - 1; // t_prev: the step before
-                    var g = gates.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> g = gates.Slice(t * B * 48, B * 48);
                     // h[t-1], [B, 16]
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32; // row stride of h_prev
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
-                    var gh = ghs.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -397,25 +397,25 @@ namespace Demo.Classifiers
             // gru_l0_reverse: backward direction, t = T-1 … 0
             {
                 // gx[t] = W_ih x[t] + b_ih for all t at once   [48 x 32]·[32] -> [48], 50·4 rows
-                var gates = a.Slice(__A.gru_l0_reverse_gates, __A.gru_l0_reverse_gates_len);
-                var wih = p.Slice(__P.gru_weight_ih_l0_reverse, __P.gru_weight_ih_l0_reverse_len);
-                var whh = p.Slice(__P.gru_weight_hh_l0_reverse, __P.gru_weight_hh_l0_reverse_len);
-                var bih = p.Slice(__P.gru_bias_ih_l0_reverse, __P.gru_bias_ih_l0_reverse_len);
-                var bhh = p.Slice(__P.gru_bias_hh_l0_reverse, __P.gru_bias_hh_l0_reverse_len);
+                global::System.Span<float> gates = a.Slice(__A.gru_l0_reverse_gates, __A.gru_l0_reverse_gates_len);
+                global::System.ReadOnlySpan<float> wih = p.Slice(__P.gru_weight_ih_l0_reverse, __P.gru_weight_ih_l0_reverse_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.gru_weight_hh_l0_reverse, __P.gru_weight_hh_l0_reverse_len);
+                global::System.ReadOnlySpan<float> bih = p.Slice(__P.gru_bias_ih_l0_reverse, __P.gru_bias_ih_l0_reverse_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.gru_bias_hh_l0_reverse, __P.gru_bias_hh_l0_reverse_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.input, __A.input_len), 32, wih, gates, 48, T * B, 48, 32);
-                var hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len); // [T, B, 32]
+                global::System.Span<float> hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len); // [T, B, 32]
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l0_reverse_h0, __A.gru_l0_reverse_h0_len); // [B, 16]
-                var ghs = a.Slice(__A.gru_l0_reverse_gh, __A.gru_l0_reverse_gh_len); // [T, B, 48]
+                global::System.Span<float> ghs = a.Slice(__A.gru_l0_reverse_gh, __A.gru_l0_reverse_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
                     int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction
-                    var g = gates.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> g = gates.Slice(t * B * 48, B * 48);
                     // h[t-1], [B, 16]
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32; // row stride of h_prev
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
-                    var gh = ghs.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -427,26 +427,26 @@ namespace Demo.Classifiers
             // gru_l1
             {
                 // gx[t] = W_ih x[t] + b_ih for all t at once   [48 x 32]·[32] -> [48], 50·4 rows
-                var gates = a.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len);
-                var wih = p.Slice(__P.gru_weight_ih_l1, __P.gru_weight_ih_l1_len);
-                var whh = p.Slice(__P.gru_weight_hh_l1, __P.gru_weight_hh_l1_len);
-                var bih = p.Slice(__P.gru_bias_ih_l1, __P.gru_bias_ih_l1_len);
-                var bhh = p.Slice(__P.gru_bias_hh_l1, __P.gru_bias_hh_l1_len);
+                global::System.Span<float> gates = a.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len);
+                global::System.ReadOnlySpan<float> wih = p.Slice(__P.gru_weight_ih_l1, __P.gru_weight_ih_l1_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.gru_weight_hh_l1, __P.gru_weight_hh_l1_len);
+                global::System.ReadOnlySpan<float> bih = p.Slice(__P.gru_bias_ih_l1, __P.gru_bias_ih_l1_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.gru_bias_hh_l1, __P.gru_bias_hh_l1_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                     a.Slice(__A.gru_l0_out, __A.gru_l0_out_len), 32, wih, gates, 48, T * B, 48, 32);
-                var hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len); // [T, B, 32]
+                global::System.Span<float> hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len); // [T, B, 32]
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l1_h0, __A.gru_l1_h0_len); // [B, 16]
-                var ghs = a.Slice(__A.gru_l1_gh, __A.gru_l1_gh_len); // [T, B, 48]
+                global::System.Span<float> ghs = a.Slice(__A.gru_l1_gh, __A.gru_l1_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, t_prev = t - 1; // t_prev: the step before
-                    var g = gates.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> g = gates.Slice(t * B * 48, B * 48);
                     // h[t-1], [B, 16]
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32; // row stride of h_prev
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
-                    var gh = ghs.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -458,26 +458,26 @@ namespace Demo.Classifiers
             // gru_l1_reverse: backward direction, t = T-1 … 0
             {
                 // gx[t] = W_ih x[t] + b_ih for all t at once   [48 x 32]·[32] -> [48], 50·4 rows
-                var gates = a.Slice(__A.gru_l1_reverse_gates, __A.gru_l1_reverse_gates_len);
-                var wih = p.Slice(__P.gru_weight_ih_l1_reverse, __P.gru_weight_ih_l1_reverse_len);
-                var whh = p.Slice(__P.gru_weight_hh_l1_reverse, __P.gru_weight_hh_l1_reverse_len);
-                var bih = p.Slice(__P.gru_bias_ih_l1_reverse, __P.gru_bias_ih_l1_reverse_len);
-                var bhh = p.Slice(__P.gru_bias_hh_l1_reverse, __P.gru_bias_hh_l1_reverse_len);
+                global::System.Span<float> gates = a.Slice(__A.gru_l1_reverse_gates, __A.gru_l1_reverse_gates_len);
+                global::System.ReadOnlySpan<float> wih = p.Slice(__P.gru_weight_ih_l1_reverse, __P.gru_weight_ih_l1_reverse_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.gru_weight_hh_l1_reverse, __P.gru_weight_hh_l1_reverse_len);
+                global::System.ReadOnlySpan<float> bih = p.Slice(__P.gru_bias_ih_l1_reverse, __P.gru_bias_ih_l1_reverse_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.gru_bias_hh_l1_reverse, __P.gru_bias_hh_l1_reverse_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 48, T * B, bih);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                     a.Slice(__A.gru_l0_out, __A.gru_l0_out_len), 32, wih, gates, 48, T * B, 48, 32);
-                var hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len); // [T, B, 32]
+                global::System.Span<float> hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len); // [T, B, 32]
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l1_reverse_h0, __A.gru_l1_reverse_h0_len); // [B, 16]
-                var ghs = a.Slice(__A.gru_l1_reverse_gh, __A.gru_l1_reverse_gh_len); // [T, B, 48]
+                global::System.Span<float> ghs = a.Slice(__A.gru_l1_reverse_gh, __A.gru_l1_reverse_gh_len); // [T, B, 48]
                 for (int s = 0; s < T; s++)
                 {
                     int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction
-                    var g = gates.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> g = gates.Slice(t * B * 48, B * 48);
                     // h[t-1], [B, 16]
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32; // row stride of h_prev
                     // gh = W_hh h[t-1] + b_hh   [48 x 16]·[16] -> [48]
-                    var gh = ghs.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> gh = ghs.Slice(t * B * 48, B * 48);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 48, B, bhh);
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh, gh, 48, B, 48, 16);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r ⊙ gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -496,7 +496,7 @@ namespace Demo.Classifiers
             // ── Layer 1: Dense(10, Softmax) 'fc' ──
             // y = softmax(W x + b)   W: [10, 32], rows: one per sequence
             {
-                var y = a.Slice(__A.fc_out, __A.fc_out_len);
+                global::System.Span<float> y = a.Slice(__A.fc_out, __A.fc_out_len);
                 global::RnnGen.Kernels.Blas.SetRows(y, 10, B, p.Slice(__P.fc_bias, __P.fc_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                     a.Slice(__A.gru_final, __A.gru_final_len), 32, p.Slice(__P.fc_weight, __P.fc_weight_len), y, 10, B, 10, 32);
@@ -628,8 +628,8 @@ namespace Demo.Classifiers
         private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
             const float scale = 1f / TargetLength; // mean reduction
-            var y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
-            var dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
+            global::System.Span<float> y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
+            global::System.Span<float> dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             {
@@ -654,8 +654,8 @@ namespace Demo.Classifiers
 
             // ── Layer 1 backward: Dense(10, Softmax) 'fc' ──
             {
-                var y = a.Slice(__A.fc_out, __A.fc_out_len);
-                var dy = d.Slice(__A.fc_out, __A.fc_out_len);
+                global::System.ReadOnlySpan<float> y = a.Slice(__A.fc_out, __A.fc_out_len);
+                global::System.Span<float> dy = d.Slice(__A.fc_out, __A.fc_out_len);
                 // dy already holds dL/d(logits): the loss differentiated the activation with it.
                 // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [10, 32]
                 global::RnnGen.Kernels.Blas.OuterProductAdd(
@@ -676,27 +676,29 @@ namespace Demo.Classifiers
                     d.Slice(__A.gru_final + 16 + b * 32, 16), d.Slice(__A.gru_l1_out + 16 + b * 32, 16));
             // gru_l1 backward, t = T-1 … 0
             {
-                var gates = a.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len);
-                var dgates = d.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len);
-                var dhs = d.Slice(__A.gru_l1_out, __A.gru_l1_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(__P.gru_weight_hh_l1, __P.gru_weight_hh_l1_len);
+                global::System.ReadOnlySpan<float> gates = a.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len);
+                global::System.Span<float> dgates = d.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len); // dL/d(pre-activations) per step
+                global::System.ReadOnlySpan<float> hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len);
+                // dL/dh, complete for step t when t is reached
+                global::System.Span<float> dhs = d.Slice(__A.gru_l1_out, __A.gru_l1_out_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.gru_weight_hh_l1, __P.gru_weight_hh_l1_len);
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l1_h0, __A.gru_l1_h0_len);
-                var dh0 = d.Slice(__A.gru_l1_h0, __A.gru_l1_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var ghs = a.Slice(__A.gru_l1_gh, __A.gru_l1_gh_len);
-                var dghs = d.Slice(__A.gru_l1_gh, __A.gru_l1_gh_len);
+                // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                global::System.Span<float> dh0 = d.Slice(__A.gru_l1_h0, __A.gru_l1_h0_len);
+                global::System.ReadOnlySpan<float> ghs = a.Slice(__A.gru_l1_gh, __A.gru_l1_gh_len);
+                global::System.Span<float> dghs = d.Slice(__A.gru_l1_gh, __A.gru_l1_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = s, t_prev = t - 1;
-                    var dg = dgates.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> dg = dgates.Slice(t * B * 48, B * 48);
                     // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
-                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
+                    global::System.Span<float> dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
-                        var dh = dhs.Slice(row * 32, 16);
+                        global::System.Span<float> dh = dhs.Slice(row * 32, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
                         global::RnnGen.Kernels.Cells.GruBackward(
                             gates.Slice(row * 48, 48),
@@ -747,27 +749,30 @@ namespace Demo.Classifiers
             }
             // gru_l1_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
             {
-                var gates = a.Slice(__A.gru_l1_reverse_gates, __A.gru_l1_reverse_gates_len);
-                var dgates = d.Slice(__A.gru_l1_reverse_gates, __A.gru_l1_reverse_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len);
-                var dhs = d.Slice(__A.gru_l1_out, __A.gru_l1_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(__P.gru_weight_hh_l1_reverse, __P.gru_weight_hh_l1_reverse_len);
+                global::System.ReadOnlySpan<float> gates = a.Slice(__A.gru_l1_reverse_gates, __A.gru_l1_reverse_gates_len);
+                // dL/d(pre-activations) per step
+                global::System.Span<float> dgates = d.Slice(__A.gru_l1_reverse_gates, __A.gru_l1_reverse_gates_len);
+                global::System.ReadOnlySpan<float> hs = a.Slice(__A.gru_l1_out, __A.gru_l1_out_len);
+                // dL/dh, complete for step t when t is reached
+                global::System.Span<float> dhs = d.Slice(__A.gru_l1_out, __A.gru_l1_out_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.gru_weight_hh_l1_reverse, __P.gru_weight_hh_l1_reverse_len);
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l1_reverse_h0, __A.gru_l1_reverse_h0_len);
-                var dh0 = d.Slice(__A.gru_l1_reverse_h0, __A.gru_l1_reverse_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var ghs = a.Slice(__A.gru_l1_reverse_gh, __A.gru_l1_reverse_gh_len);
-                var dghs = d.Slice(__A.gru_l1_reverse_gh, __A.gru_l1_reverse_gh_len);
+                // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                global::System.Span<float> dh0 = d.Slice(__A.gru_l1_reverse_h0, __A.gru_l1_reverse_h0_len);
+                global::System.ReadOnlySpan<float> ghs = a.Slice(__A.gru_l1_reverse_gh, __A.gru_l1_reverse_gh_len);
+                global::System.Span<float> dghs = d.Slice(__A.gru_l1_reverse_gh, __A.gru_l1_reverse_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = T - 1 - s, t_prev = t + 1;
-                    var dg = dgates.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> dg = dgates.Slice(t * B * 48, B * 48);
                     // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
-                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
+                    global::System.Span<float> dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
-                        var dh = dhs.Slice(row * 32 + 16, 16);
+                        global::System.Span<float> dh = dhs.Slice(row * 32 + 16, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
                         global::RnnGen.Kernels.Cells.GruBackward(
                             gates.Slice(row * 48, 48),
@@ -827,27 +832,29 @@ namespace Demo.Classifiers
             }
             // gru_l0 backward, t = T-1 … 0
             {
-                var gates = a.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len);
-                var dgates = d.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len);
-                var dhs = d.Slice(__A.gru_l0_out, __A.gru_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(__P.gru_weight_hh_l0, __P.gru_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> gates = a.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len);
+                global::System.Span<float> dgates = d.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len); // dL/d(pre-activations) per step
+                global::System.ReadOnlySpan<float> hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len);
+                // dL/dh, complete for step t when t is reached
+                global::System.Span<float> dhs = d.Slice(__A.gru_l0_out, __A.gru_l0_out_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.gru_weight_hh_l0, __P.gru_weight_hh_l0_len);
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l0_h0, __A.gru_l0_h0_len);
-                var dh0 = d.Slice(__A.gru_l0_h0, __A.gru_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var ghs = a.Slice(__A.gru_l0_gh, __A.gru_l0_gh_len);
-                var dghs = d.Slice(__A.gru_l0_gh, __A.gru_l0_gh_len);
+                // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                global::System.Span<float> dh0 = d.Slice(__A.gru_l0_h0, __A.gru_l0_h0_len);
+                global::System.ReadOnlySpan<float> ghs = a.Slice(__A.gru_l0_gh, __A.gru_l0_gh_len);
+                global::System.Span<float> dghs = d.Slice(__A.gru_l0_gh, __A.gru_l0_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = s, t_prev = t - 1;
-                    var dg = dgates.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> dg = dgates.Slice(t * B * 48, B * 48);
                     // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
-                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
+                    global::System.Span<float> dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
-                        var dh = dhs.Slice(row * 32, 16);
+                        global::System.Span<float> dh = dhs.Slice(row * 32, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
                         global::RnnGen.Kernels.Cells.GruBackward(
                             gates.Slice(row * 48, 48),
@@ -898,27 +905,30 @@ namespace Demo.Classifiers
             }
             // gru_l0_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
             {
-                var gates = a.Slice(__A.gru_l0_reverse_gates, __A.gru_l0_reverse_gates_len);
-                var dgates = d.Slice(__A.gru_l0_reverse_gates, __A.gru_l0_reverse_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len);
-                var dhs = d.Slice(__A.gru_l0_out, __A.gru_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(__P.gru_weight_hh_l0_reverse, __P.gru_weight_hh_l0_reverse_len);
+                global::System.ReadOnlySpan<float> gates = a.Slice(__A.gru_l0_reverse_gates, __A.gru_l0_reverse_gates_len);
+                // dL/d(pre-activations) per step
+                global::System.Span<float> dgates = d.Slice(__A.gru_l0_reverse_gates, __A.gru_l0_reverse_gates_len);
+                global::System.ReadOnlySpan<float> hs = a.Slice(__A.gru_l0_out, __A.gru_l0_out_len);
+                // dL/dh, complete for step t when t is reached
+                global::System.Span<float> dhs = d.Slice(__A.gru_l0_out, __A.gru_l0_out_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.gru_weight_hh_l0_reverse, __P.gru_weight_hh_l0_reverse_len);
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.gru_l0_reverse_h0, __A.gru_l0_reverse_h0_len);
-                var dh0 = d.Slice(__A.gru_l0_reverse_h0, __A.gru_l0_reverse_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var ghs = a.Slice(__A.gru_l0_reverse_gh, __A.gru_l0_reverse_gh_len);
-                var dghs = d.Slice(__A.gru_l0_reverse_gh, __A.gru_l0_reverse_gh_len);
+                // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                global::System.Span<float> dh0 = d.Slice(__A.gru_l0_reverse_h0, __A.gru_l0_reverse_h0_len);
+                global::System.ReadOnlySpan<float> ghs = a.Slice(__A.gru_l0_reverse_gh, __A.gru_l0_reverse_gh_len);
+                global::System.Span<float> dghs = d.Slice(__A.gru_l0_reverse_gh, __A.gru_l0_reverse_gh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = T - 1 - s, t_prev = t + 1;
-                    var dg = dgates.Slice(t * B * 48, B * 48);
+                    global::System.Span<float> dg = dgates.Slice(t * B * 48, B * 48);
                     // h[t-1] and its gradient rows: the output sequence (stride 32), or the initial state (stride 16) before the first step
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
-                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
+                    global::System.Span<float> dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
-                        var dh = dhs.Slice(row * 32 + 16, 16);
+                        global::System.Span<float> dh = dhs.Slice(row * 32 + 16, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
                         global::RnnGen.Kernels.Cells.GruBackward(
                             gates.Slice(row * 48, 48),

@@ -181,7 +181,7 @@ static partial class Outer
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Tagger(int seed)
         {
-            var rng = new global::RnnGen.Initialization.RnnRandom(seed);
+            global::RnnGen.Initialization.RnnRandom rng = new global::RnnGen.Initialization.RnnRandom(seed);
             global::System.Span<float> p = __parameters;
             global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(__P.emb_weight, __P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
             // enc.weight_ih_l0 ~ U(±1/√6)
@@ -310,7 +310,7 @@ static partial class Outer
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private static global::System.Span<float> __Tensor(float[] buffer, string name)
         {
-            var tensor = __layout[__TensorIndex(name)];
+            global::RnnGen.IO.TensorLayout tensor = __layout[__TensorIndex(name)];
             return new global::System.Span<float>(buffer, tensor.Offset, tensor.Length);
         }
 
@@ -407,26 +407,26 @@ static partial class Outer
             // enc_l0
             {
                 // gx[t] = W_ih x[t] + b_ih for all t at once   [18 x 8]·[8] -> [18], 12·2 rows
-                var gates = a.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len);
-                var wih = p.Slice(__P.enc_weight_ih_l0, __P.enc_weight_ih_l0_len);
-                var whh = p.Slice(__P.enc_weight_hh_l0, __P.enc_weight_hh_l0_len);
-                var bih = p.Slice(__P.enc_bias_ih_l0, __P.enc_bias_ih_l0_len);
-                var bhh = p.Slice(__P.enc_bias_hh_l0, __P.enc_bias_hh_l0_len);
+                global::System.Span<float> gates = a.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len);
+                global::System.ReadOnlySpan<float> wih = p.Slice(__P.enc_weight_ih_l0, __P.enc_weight_ih_l0_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.enc_weight_hh_l0, __P.enc_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> bih = p.Slice(__P.enc_bias_ih_l0, __P.enc_bias_ih_l0_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.enc_bias_hh_l0, __P.enc_bias_hh_l0_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 18, T * B, bih);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.emb_out, __A.emb_out_len), 8, wih, gates, 18, T * B, 18, 8);
-                var hs = a.Slice(__A.enc_l0_out, __A.enc_l0_out_len); // [T, B, 6]
+                global::System.Span<float> hs = a.Slice(__A.enc_l0_out, __A.enc_l0_out_len); // [T, B, 6]
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.enc_l0_h0, __A.enc_l0_h0_len); // [B, 6]
-                var ghs = a.Slice(__A.enc_l0_gh, __A.enc_l0_gh_len); // [T, B, 18]
-                var rhs = a.Slice(__A.enc_l0_rh, __A.enc_l0_rh_len); // [T, B, 6]
+                global::System.Span<float> ghs = a.Slice(__A.enc_l0_gh, __A.enc_l0_gh_len); // [T, B, 18]
+                global::System.Span<float> rhs = a.Slice(__A.enc_l0_rh, __A.enc_l0_rh_len); // [T, B, 6]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, t_prev = t - 1; // t_prev: the step before
-                    var g = gates.Slice(t * B * 18, B * 18);
+                    global::System.Span<float> g = gates.Slice(t * B * 18, B * 18);
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 6, (B - 1) * 6 + 6); // h[t-1], [B, 6]
                     const int ldh = 6; // row stride of h_prev
                     // gh_rz = W_hr,hz h[t-1] + b_hr,hz   [12 x 6]·[6] -> [12]
-                    var gh = ghs.Slice(t * B * 18, B * 18);
-                    var rh = rhs.Slice(t * B * 6, B * 6);
+                    global::System.Span<float> gh = ghs.Slice(t * B * 18, B * 18);
+                    global::System.Span<float> rh = rhs.Slice(t * B * 6, B * 6);
                     global::RnnGen.Kernels.Blas.SetRows(gh, 18, B, bhh.Slice(0, 12));
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh.Slice(0, 72), gh, 18, B, 12, 6);
                     // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]
@@ -434,7 +434,7 @@ static partial class Outer
                         global::RnnGen.Kernels.Cells.GruResetBeforeGates(
                             g.Slice(b * 18, 18), gh.Slice(b * 18, 12), h_prev.Slice(b * ldh, 6), rh.Slice(b * 6, 6));
                     // gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [6 x 6]·[6] -> [6]
-                    var ghn = gh.Slice(12);
+                    global::System.Span<float> ghn = gh.Slice(12);
                     global::RnnGen.Kernels.Blas.SetRows(ghn, 18, B, bhh.Slice(12, 6));
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(rh, 6, whh.Slice(72, 36), ghn, 18, B, 6, 6);
                     // n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -447,7 +447,7 @@ static partial class Outer
             // ── Layer 2: Dense(5, Relu) 'mid' ──
             // y = relu(W x + b)   W: [5, 6], rows: every step of every sequence
             {
-                var y = a.Slice(__A.mid_out, __A.mid_out_len);
+                global::System.Span<float> y = a.Slice(__A.mid_out, __A.mid_out_len);
                 global::RnnGen.Kernels.Blas.SetRows(y, 5, T * B, p.Slice(__P.mid_bias, __P.mid_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                     a.Slice(__A.enc_l0_out, __A.enc_l0_out_len), 6, p.Slice(__P.mid_weight, __P.mid_weight_len), y, 5, T * B, 5, 6);
@@ -458,19 +458,19 @@ static partial class Outer
             // rnn_l0
             {
                 // pre[t] = W_ih x[t] + b_ih + b_hh for all t at once   [7 x 5]·[5] -> [7], 12·2 rows
-                var gates = a.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len);
-                var wih = p.Slice(__P.rnn_weight_ih_l0, __P.rnn_weight_ih_l0_len);
-                var whh = p.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len);
-                var bih = p.Slice(__P.rnn_bias_ih_l0, __P.rnn_bias_ih_l0_len);
-                var bhh = p.Slice(__P.rnn_bias_hh_l0, __P.rnn_bias_hh_l0_len);
+                global::System.Span<float> gates = a.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len);
+                global::System.ReadOnlySpan<float> wih = p.Slice(__P.rnn_weight_ih_l0, __P.rnn_weight_ih_l0_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> bih = p.Slice(__P.rnn_bias_ih_l0, __P.rnn_bias_ih_l0_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.rnn_bias_hh_l0, __P.rnn_bias_hh_l0_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 7, T * B, bih, bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(a.Slice(__A.mid_out, __A.mid_out_len), 5, wih, gates, 7, T * B, 7, 5);
-                var hs = a.Slice(__A.rnn_l0_out, __A.rnn_l0_out_len); // [T, B, 7]
+                global::System.Span<float> hs = a.Slice(__A.rnn_l0_out, __A.rnn_l0_out_len); // [T, B, 7]
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.rnn_l0_h0, __A.rnn_l0_h0_len); // [B, 7]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, t_prev = t - 1; // t_prev: the step before
-                    var g = gates.Slice(t * B * 7, B * 7);
+                    global::System.Span<float> g = gates.Slice(t * B * 7, B * 7);
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 7, (B - 1) * 7 + 7); // h[t-1], [B, 7]
                     const int ldh = 7; // row stride of h_prev
                     // pre += W_hh h[t-1]   [7 x 7]·[7] -> [7]
@@ -485,22 +485,22 @@ static partial class Outer
             // top_l0
             {
                 // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [36 x 6]·[6] -> [36], 12·2 rows
-                var gates = a.Slice(__A.top_l0_gates, __A.top_l0_gates_len);
-                var wih = p.Slice(__P.top_weight_ih_l0, __P.top_weight_ih_l0_len);
-                var whh = p.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len);
-                var bih = p.Slice(__P.top_bias_ih_l0, __P.top_bias_ih_l0_len);
-                var bhh = p.Slice(__P.top_bias_hh_l0, __P.top_bias_hh_l0_len);
+                global::System.Span<float> gates = a.Slice(__A.top_l0_gates, __A.top_l0_gates_len);
+                global::System.ReadOnlySpan<float> wih = p.Slice(__P.top_weight_ih_l0, __P.top_weight_ih_l0_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> bih = p.Slice(__P.top_bias_ih_l0, __P.top_bias_ih_l0_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.top_bias_hh_l0, __P.top_bias_hh_l0_len);
                 global::RnnGen.Kernels.Blas.SetRows(gates, 36, T * B, bih, bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                     a.Slice(__A.enc_l0_out, __A.enc_l0_out_len), 6, wih, gates, 36, T * B, 36, 6);
-                var hs = a.Slice(__A.top_l0_out, __A.top_l0_out_len); // [T, B, 9]
+                global::System.Span<float> hs = a.Slice(__A.top_l0_out, __A.top_l0_out_len); // [T, B, 9]
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.top_l0_h0, __A.top_l0_h0_len); // [B, 9]
-                var cs = a.Slice(__A.top_l0_c, __A.top_l0_c_len); // [T, B, 9]
+                global::System.Span<float> cs = a.Slice(__A.top_l0_c, __A.top_l0_c_len); // [T, B, 9]
                 global::System.ReadOnlySpan<float> c0 = a.Slice(__A.top_l0_c0, __A.top_l0_c0_len); // [B, 9]
                 for (int s = 0; s < T; s++)
                 {
                     int t = s, t_prev = t - 1; // t_prev: the step before
-                    var g = gates.Slice(t * B * 36, B * 36);
+                    global::System.Span<float> g = gates.Slice(t * B * 36, B * 36);
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 9, (B - 1) * 9 + 9); // h[t-1], [B, 9]
                     const int ldh = 9; // row stride of h_prev
                     // gates += W_hh h[t-1]   [36 x 9]·[9] -> [36]
@@ -518,7 +518,7 @@ static partial class Outer
             // ── Layer 5: Dense(3, Sigmoid) 'tags' ──
             // y = sigmoid(W x + b)   W: [3, 9], rows: every step of every sequence
             {
-                var y = a.Slice(__A.tags_out, __A.tags_out_len);
+                global::System.Span<float> y = a.Slice(__A.tags_out, __A.tags_out_len);
                 global::RnnGen.Kernels.Blas.SetRows(y, 3, T * B, p.Slice(__P.tags_bias, __P.tags_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                     a.Slice(__A.top_l0_out, __A.top_l0_out_len), 9, p.Slice(__P.tags_weight, __P.tags_weight_len), y, 3, T * B, 3, 9);
@@ -628,8 +628,8 @@ static partial class Outer
         private float __Loss(global::System.ReadOnlySpan<float> targets)
         {
             const float scale = 1f / OutputLength; // mean reduction
-            var y = new global::System.Span<float>(__work, __A.tags_out, __A.tags_out_len);
-            var dy = new global::System.Span<float>(__dwork, __A.tags_out, __A.tags_out_len);
+            global::System.Span<float> y = new global::System.Span<float>(__work, __A.tags_out, __A.tags_out_len);
+            global::System.Span<float> dy = new global::System.Span<float>(__dwork, __A.tags_out, __A.tags_out_len);
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < Steps; t++)
@@ -655,8 +655,8 @@ static partial class Outer
 
             // ── Layer 5 backward: Dense(3, Sigmoid) 'tags' ──
             {
-                var y = a.Slice(__A.tags_out, __A.tags_out_len);
-                var dy = d.Slice(__A.tags_out, __A.tags_out_len);
+                global::System.ReadOnlySpan<float> y = a.Slice(__A.tags_out, __A.tags_out_len);
+                global::System.Span<float> dy = d.Slice(__A.tags_out, __A.tags_out_len);
                 // dy already holds dL/d(logits): the loss differentiated the activation with it.
                 // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [3, 9]
                 global::RnnGen.Kernels.Blas.OuterProductAdd(
@@ -669,32 +669,34 @@ static partial class Outer
             // ── Layer 4 backward: Lstm(9) 'top' ──
             // top_l0 backward, t = T-1 … 0
             {
-                var gates = a.Slice(__A.top_l0_gates, __A.top_l0_gates_len);
-                var dgates = d.Slice(__A.top_l0_gates, __A.top_l0_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(__A.top_l0_out, __A.top_l0_out_len);
-                var dhs = d.Slice(__A.top_l0_out, __A.top_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> gates = a.Slice(__A.top_l0_gates, __A.top_l0_gates_len);
+                global::System.Span<float> dgates = d.Slice(__A.top_l0_gates, __A.top_l0_gates_len); // dL/d(pre-activations) per step
+                global::System.ReadOnlySpan<float> hs = a.Slice(__A.top_l0_out, __A.top_l0_out_len);
+                // dL/dh, complete for step t when t is reached
+                global::System.Span<float> dhs = d.Slice(__A.top_l0_out, __A.top_l0_out_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len);
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.top_l0_h0, __A.top_l0_h0_len);
-                var dh0 = d.Slice(__A.top_l0_h0, __A.top_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var cs = a.Slice(__A.top_l0_c, __A.top_l0_c_len);
-                var dcs = d.Slice(__A.top_l0_c, __A.top_l0_c_len);
+                // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                global::System.Span<float> dh0 = d.Slice(__A.top_l0_h0, __A.top_l0_h0_len);
+                global::System.ReadOnlySpan<float> cs = a.Slice(__A.top_l0_c, __A.top_l0_c_len);
+                global::System.Span<float> dcs = d.Slice(__A.top_l0_c, __A.top_l0_c_len);
                 global::System.ReadOnlySpan<float> c0 = a.Slice(__A.top_l0_c0, __A.top_l0_c0_len);
-                var dc0 = d.Slice(__A.top_l0_c0, __A.top_l0_c0_len);
+                global::System.Span<float> dc0 = d.Slice(__A.top_l0_c0, __A.top_l0_c0_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = s, t_prev = t - 1;
-                    var dg = dgates.Slice(t * B * 36, B * 36);
+                    global::System.Span<float> dg = dgates.Slice(t * B * 36, B * 36);
                     // h[t-1] and its gradient rows: the output sequence (stride 9), or the initial state (stride 9) before the first step
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 9, (B - 1) * 9 + 9);
-                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 9, (B - 1) * 9 + 9);
+                    global::System.Span<float> dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 9, (B - 1) * 9 + 9);
                     const int ldh = 9;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
-                        var dh = dhs.Slice(row * 9, 9);
+                        global::System.Span<float> dh = dhs.Slice(row * 9, 9);
                         // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                         global::System.ReadOnlySpan<float> c_prev = s == 0 ? c0.Slice(b * 9, 9) : cs.Slice((t_prev * B + b) * 9, 9);
-                        var dc_prev = s == 0 ? dc0.Slice(b * 9, 9) : dcs.Slice((t_prev * B + b) * 9, 9);
+                        global::System.Span<float> dc_prev = s == 0 ? dc0.Slice(b * 9, 9) : dcs.Slice((t_prev * B + b) * 9, 9);
                         global::RnnGen.Kernels.Cells.LstmBackward(
                             gates.Slice(row * 36, 36),
                             c_prev,
@@ -746,25 +748,27 @@ static partial class Outer
             // ── Layer 3 backward: SimpleRnn(7, Relu) 'rnn' ──
             // rnn_l0 backward, t = T-1 … 0
             {
-                var gates = a.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len);
-                var dgates = d.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(__A.rnn_l0_out, __A.rnn_l0_out_len);
-                var dhs = d.Slice(__A.rnn_l0_out, __A.rnn_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> gates = a.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len);
+                global::System.Span<float> dgates = d.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len); // dL/d(pre-activations) per step
+                global::System.ReadOnlySpan<float> hs = a.Slice(__A.rnn_l0_out, __A.rnn_l0_out_len);
+                // dL/dh, complete for step t when t is reached
+                global::System.Span<float> dhs = d.Slice(__A.rnn_l0_out, __A.rnn_l0_out_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len);
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.rnn_l0_h0, __A.rnn_l0_h0_len);
-                var dh0 = d.Slice(__A.rnn_l0_h0, __A.rnn_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                global::System.Span<float> dh0 = d.Slice(__A.rnn_l0_h0, __A.rnn_l0_h0_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = s, t_prev = t - 1;
-                    var dg = dgates.Slice(t * B * 7, B * 7);
+                    global::System.Span<float> dg = dgates.Slice(t * B * 7, B * 7);
                     // h[t-1] and its gradient rows: the output sequence (stride 7), or the initial state (stride 7) before the first step
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 7, (B - 1) * 7 + 7);
-                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 7, (B - 1) * 7 + 7);
+                    global::System.Span<float> dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 7, (B - 1) * 7 + 7);
                     const int ldh = 7;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
-                        var dh = dhs.Slice(row * 7, 7);
+                        global::System.Span<float> dh = dhs.Slice(row * 7, 7);
                         // forward: h = relu(pre)
                         global::RnnGen.Kernels.Cells.RnnReluBackward(hs.Slice(row * 7, 7), dh, dg.Slice(b * 7, 7));
                     }
@@ -809,8 +813,8 @@ static partial class Outer
 
             // ── Layer 2 backward: Dense(5, Relu) 'mid' ──
             {
-                var y = a.Slice(__A.mid_out, __A.mid_out_len);
-                var dy = d.Slice(__A.mid_out, __A.mid_out_len);
+                global::System.ReadOnlySpan<float> y = a.Slice(__A.mid_out, __A.mid_out_len);
+                global::System.Span<float> dy = d.Slice(__A.mid_out, __A.mid_out_len);
                 global::RnnGen.Kernels.ActivationGradients.Relu(y, dy); // forward: y = relu(z)
                 // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [5, 6]
                 global::RnnGen.Kernels.Blas.OuterProductAdd(
@@ -823,29 +827,31 @@ static partial class Outer
             // ── Layer 1 backward: Gru(6, ResetBefore) 'enc' ──
             // enc_l0 backward, t = T-1 … 0
             {
-                var gates = a.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len);
-                var dgates = d.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len); // dL/d(pre-activations) per step
-                var hs = a.Slice(__A.enc_l0_out, __A.enc_l0_out_len);
-                var dhs = d.Slice(__A.enc_l0_out, __A.enc_l0_out_len); // dL/dh, complete for step t when t is reached
-                var whh = p.Slice(__P.enc_weight_hh_l0, __P.enc_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> gates = a.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len);
+                global::System.Span<float> dgates = d.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len); // dL/d(pre-activations) per step
+                global::System.ReadOnlySpan<float> hs = a.Slice(__A.enc_l0_out, __A.enc_l0_out_len);
+                // dL/dh, complete for step t when t is reached
+                global::System.Span<float> dhs = d.Slice(__A.enc_l0_out, __A.enc_l0_out_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.enc_weight_hh_l0, __P.enc_weight_hh_l0_len);
                 global::System.ReadOnlySpan<float> h0 = a.Slice(__A.enc_l0_h0, __A.enc_l0_h0_len);
-                var dh0 = d.Slice(__A.enc_l0_h0, __A.enc_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                var ghs = a.Slice(__A.enc_l0_gh, __A.enc_l0_gh_len);
-                var dghs = d.Slice(__A.enc_l0_gh, __A.enc_l0_gh_len);
-                var rhs = a.Slice(__A.enc_l0_rh, __A.enc_l0_rh_len);
-                var drhs = d.Slice(__A.enc_l0_rh, __A.enc_l0_rh_len);
+                // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                global::System.Span<float> dh0 = d.Slice(__A.enc_l0_h0, __A.enc_l0_h0_len);
+                global::System.ReadOnlySpan<float> ghs = a.Slice(__A.enc_l0_gh, __A.enc_l0_gh_len);
+                global::System.Span<float> dghs = d.Slice(__A.enc_l0_gh, __A.enc_l0_gh_len);
+                global::System.ReadOnlySpan<float> rhs = a.Slice(__A.enc_l0_rh, __A.enc_l0_rh_len);
+                global::System.Span<float> drhs = d.Slice(__A.enc_l0_rh, __A.enc_l0_rh_len);
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = s, t_prev = t - 1;
-                    var dg = dgates.Slice(t * B * 18, B * 18);
+                    global::System.Span<float> dg = dgates.Slice(t * B * 18, B * 18);
                     // h[t-1] and its gradient rows: the output sequence (stride 6), or the initial state (stride 6) before the first step
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 6, (B - 1) * 6 + 6);
-                    var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 6, (B - 1) * 6 + 6);
+                    global::System.Span<float> dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 6, (B - 1) * 6 + 6);
                     const int ldh = 6;
                     for (int b = 0; b < B; b++)
                     {
                         int row = t * B + b;
-                        var dh = dhs.Slice(row * 6, 6);
+                        global::System.Span<float> dh = dhs.Slice(row * 6, 6);
                         // forward: n = tanh(gx_n + W_hn (r ⊙ h[t-1]) + b_hn); h = (1 − z) ⊙ n + z ⊙ h[t-1]
                         global::RnnGen.Kernels.Cells.GruResetBeforeBackward(
                             gates.Slice(row * 18, 18),
@@ -855,8 +861,8 @@ static partial class Outer
                             dghs.Slice(row * 18, 18),
                             dh_prev.Slice(b * ldh, 6));
                     }
-                    var dgh = dghs.Slice(t * B * 18, B * 18);
-                    var drh = drhs.Slice(t * B * 6, B * 6);
+                    global::System.Span<float> dgh = dghs.Slice(t * B * 18, B * 18);
+                    global::System.Span<float> drh = drhs.Slice(t * B * 6, B * 6);
                     // forward: gh_n = W_hn (r ⊙ h[t-1]) + b_hn   =>   d(r ⊙ h[t-1]) = dgh_n W_hn
                     global::RnnGen.Kernels.Blas.MatMulAdd(dgh.Slice(12), 18, whh.Slice(72, 36), drh, 6, B, 6, 6);
                     for (int b = 0; b < B; b++)
@@ -943,10 +949,10 @@ static partial class Outer
             // ── Layer 1: Gru(6, ResetBefore) 'enc' ──
             // enc_l0
             {
-                var h = st.Slice(__S.enc_l0_h, __S.enc_l0_h_len); // [B, 6], h[t-1] in, h[t] out
-                var g = q.Slice(__Q.enc_gates, __Q.enc_gates_len);
-                var whh = p.Slice(__P.enc_weight_hh_l0, __P.enc_weight_hh_l0_len);
-                var bhh = p.Slice(__P.enc_bias_hh_l0, __P.enc_bias_hh_l0_len);
+                global::System.Span<float> h = st.Slice(__S.enc_l0_h, __S.enc_l0_h_len); // [B, 6], h[t-1] in, h[t] out
+                global::System.Span<float> g = q.Slice(__Q.enc_gates, __Q.enc_gates_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.enc_weight_hh_l0, __P.enc_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.enc_bias_hh_l0, __P.enc_bias_hh_l0_len);
                 // gx = W_ih x + b_ih
                 global::RnnGen.Kernels.Blas.SetRows(g, 18, B, p.Slice(__P.enc_bias_ih_l0, __P.enc_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
@@ -954,8 +960,8 @@ static partial class Outer
                 global::System.ReadOnlySpan<float> h_prev = h; // h[t-1]; the cell overwrites it with h[t] element by element
                 const int ldh = 6;
                 // gh_rz = W_hr,hz h[t-1] + b_hr,hz   [12 x 6]·[6] -> [12]
-                var gh = q.Slice(__Q.enc_gh, __Q.enc_gh_len);
-                var rh = q.Slice(__Q.enc_rh, __Q.enc_rh_len);
+                global::System.Span<float> gh = q.Slice(__Q.enc_gh, __Q.enc_gh_len);
+                global::System.Span<float> rh = q.Slice(__Q.enc_rh, __Q.enc_rh_len);
                 global::RnnGen.Kernels.Blas.SetRows(gh, 18, B, bhh.Slice(0, 12));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(h_prev, ldh, whh.Slice(0, 72), gh, 18, B, 12, 6);
                 // r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), rh = r ⊙ h[t-1]
@@ -963,7 +969,7 @@ static partial class Outer
                     global::RnnGen.Kernels.Cells.GruResetBeforeGates(
                         g.Slice(b * 18, 18), gh.Slice(b * 18, 12), h_prev.Slice(b * ldh, 6), rh.Slice(b * 6, 6));
                 // gh_n = W_hn (r ⊙ h[t-1]) + b_hn   [6 x 6]·[6] -> [6]
-                var ghn = gh.Slice(12);
+                global::System.Span<float> ghn = gh.Slice(12);
                 global::RnnGen.Kernels.Blas.SetRows(ghn, 18, B, bhh.Slice(12, 6));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(rh, 6, whh.Slice(72, 36), ghn, 18, B, 6, 6);
                 // n = tanh(gx_n + gh_n), h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -974,7 +980,7 @@ static partial class Outer
 
             // ── Layer 2: Dense(5, Relu) 'mid' ──
             {
-                var o = q.Slice(__Q.mid_out, __Q.mid_out_len);
+                global::System.Span<float> o = q.Slice(__Q.mid_out, __Q.mid_out_len);
                 global::RnnGen.Kernels.Blas.SetRows(o, 5, B, p.Slice(__P.mid_bias, __P.mid_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                     st.Slice(__S.enc_l0_h, __S.enc_l0_h_len), 6, p.Slice(__P.mid_weight, __P.mid_weight_len), o, 5, B, 5, 6);
@@ -984,10 +990,10 @@ static partial class Outer
             // ── Layer 3: SimpleRnn(7, Relu) 'rnn' ──
             // rnn_l0
             {
-                var h = st.Slice(__S.rnn_l0_h, __S.rnn_l0_h_len); // [B, 7], h[t-1] in, h[t] out
-                var g = q.Slice(__Q.rnn_gates, __Q.rnn_gates_len);
-                var whh = p.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len);
-                var bhh = p.Slice(__P.rnn_bias_hh_l0, __P.rnn_bias_hh_l0_len);
+                global::System.Span<float> h = st.Slice(__S.rnn_l0_h, __S.rnn_l0_h_len); // [B, 7], h[t-1] in, h[t] out
+                global::System.Span<float> g = q.Slice(__Q.rnn_gates, __Q.rnn_gates_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.rnn_weight_hh_l0, __P.rnn_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.rnn_bias_hh_l0, __P.rnn_bias_hh_l0_len);
                 // gates = W_ih x + b_ih + b_hh
                 global::RnnGen.Kernels.Blas.SetRows(g, 7, B, p.Slice(__P.rnn_bias_ih_l0, __P.rnn_bias_ih_l0_len), bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
@@ -1004,11 +1010,11 @@ static partial class Outer
             // ── Layer 4: Lstm(9) 'top' ──
             // top_l0
             {
-                var h = st.Slice(__S.top_l0_h, __S.top_l0_h_len); // [B, 9], h[t-1] in, h[t] out
-                var g = q.Slice(__Q.top_gates, __Q.top_gates_len);
-                var whh = p.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len);
-                var bhh = p.Slice(__P.top_bias_hh_l0, __P.top_bias_hh_l0_len);
-                var c = st.Slice(__S.top_l0_c, __S.top_l0_c_len); // [B, 9], c[t-1] in, c[t] out
+                global::System.Span<float> h = st.Slice(__S.top_l0_h, __S.top_l0_h_len); // [B, 9], h[t-1] in, h[t] out
+                global::System.Span<float> g = q.Slice(__Q.top_gates, __Q.top_gates_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.top_weight_hh_l0, __P.top_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.top_bias_hh_l0, __P.top_bias_hh_l0_len);
+                global::System.Span<float> c = st.Slice(__S.top_l0_c, __S.top_l0_c_len); // [B, 9], c[t-1] in, c[t] out
                 // gates = W_ih x + b_ih + b_hh
                 global::RnnGen.Kernels.Blas.SetRows(g, 36, B, p.Slice(__P.top_bias_ih_l0, __P.top_bias_ih_l0_len), bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
@@ -1024,7 +1030,7 @@ static partial class Outer
 
             // ── Layer 5: Dense(3, Sigmoid) 'tags' ──
             {
-                var o = q.Slice(__Q.tags_out, __Q.tags_out_len);
+                global::System.Span<float> o = q.Slice(__Q.tags_out, __Q.tags_out_len);
                 global::RnnGen.Kernels.Blas.SetRows(o, 3, B, p.Slice(__P.tags_bias, __P.tags_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                     st.Slice(__S.top_l0_h, __S.top_l0_h_len), 9, p.Slice(__P.tags_weight, __P.tags_weight_len), o, 3, B, 3, 9);

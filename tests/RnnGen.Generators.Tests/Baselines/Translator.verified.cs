@@ -191,7 +191,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Translator(int seed)
         {
-            var rng = new global::RnnGen.Initialization.RnnRandom(seed);
+            global::RnnGen.Initialization.RnnRandom rng = new global::RnnGen.Initialization.RnnRandom(seed);
             global::System.Span<float> p = __parameters;
             global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(__P.emb_weight, __P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
             // encoder.weight_ih_l0 ~ U(±1/√64)
@@ -318,7 +318,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private static global::System.Span<float> __Tensor(float[] buffer, string name)
         {
-            var tensor = __layout[__TensorIndex(name)];
+            global::RnnGen.IO.TensorLayout tensor = __layout[__TensorIndex(name)];
             return new global::System.Span<float>(buffer, tensor.Offset, tensor.Length);
         }
 
@@ -449,22 +449,22 @@ namespace Demo
                 // encoder_l0
                 {
                     // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [256 x 32]·[32] -> [256], 20·8 rows
-                    var gates = a.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len);
-                    var wih = p.Slice(__P.encoder_weight_ih_l0, __P.encoder_weight_ih_l0_len);
-                    var whh = p.Slice(__P.encoder_weight_hh_l0, __P.encoder_weight_hh_l0_len);
-                    var bih = p.Slice(__P.encoder_bias_ih_l0, __P.encoder_bias_ih_l0_len);
-                    var bhh = p.Slice(__P.encoder_bias_hh_l0, __P.encoder_bias_hh_l0_len);
+                    global::System.Span<float> gates = a.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len);
+                    global::System.ReadOnlySpan<float> wih = p.Slice(__P.encoder_weight_ih_l0, __P.encoder_weight_ih_l0_len);
+                    global::System.ReadOnlySpan<float> whh = p.Slice(__P.encoder_weight_hh_l0, __P.encoder_weight_hh_l0_len);
+                    global::System.ReadOnlySpan<float> bih = p.Slice(__P.encoder_bias_ih_l0, __P.encoder_bias_ih_l0_len);
+                    global::System.ReadOnlySpan<float> bhh = p.Slice(__P.encoder_bias_hh_l0, __P.encoder_bias_hh_l0_len);
                     global::RnnGen.Kernels.Blas.SetRows(gates, 256, T * B, bih, bhh);
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                         a.Slice(__A.emb_out, __A.emb_out_len), 32, wih, gates, 256, T * B, 256, 32);
-                    var hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len); // [T, B, 128]
+                    global::System.Span<float> hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len); // [T, B, 128]
                     global::System.ReadOnlySpan<float> h0 = a.Slice(__A.encoder_l0_h0, __A.encoder_l0_h0_len); // [B, 64]
-                    var cs = a.Slice(__A.encoder_l0_c, __A.encoder_l0_c_len); // [T, B, 64]
+                    global::System.Span<float> cs = a.Slice(__A.encoder_l0_c, __A.encoder_l0_c_len); // [T, B, 64]
                     global::System.ReadOnlySpan<float> c0 = a.Slice(__A.encoder_l0_c0, __A.encoder_l0_c0_len); // [B, 64]
                     for (int s = 0; s < T; s++)
                     {
                         int t = s, t_prev = t - 1; // t_prev: the step before
-                        var g = gates.Slice(t * B * 256, B * 256);
+                        global::System.Span<float> g = gates.Slice(t * B * 256, B * 256);
                         // h[t-1], [B, 64]
                         global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128, (B - 1) * 128 + 64);
                         int ldh = s == 0 ? 64 : 128; // row stride of h_prev
@@ -482,22 +482,24 @@ namespace Demo
                 // encoder_l0_reverse: backward direction, t = T-1 … 0
                 {
                     // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [256 x 32]·[32] -> [256], 20·8 rows
-                    var gates = a.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len);
-                    var wih = p.Slice(__P.encoder_weight_ih_l0_reverse, __P.encoder_weight_ih_l0_reverse_len);
-                    var whh = p.Slice(__P.encoder_weight_hh_l0_reverse, __P.encoder_weight_hh_l0_reverse_len);
-                    var bih = p.Slice(__P.encoder_bias_ih_l0_reverse, __P.encoder_bias_ih_l0_reverse_len);
-                    var bhh = p.Slice(__P.encoder_bias_hh_l0_reverse, __P.encoder_bias_hh_l0_reverse_len);
+                    global::System.Span<float> gates = a.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len);
+                    global::System.ReadOnlySpan<float> wih = p.Slice(
+                        __P.encoder_weight_ih_l0_reverse, __P.encoder_weight_ih_l0_reverse_len);
+                    global::System.ReadOnlySpan<float> whh = p.Slice(
+                        __P.encoder_weight_hh_l0_reverse, __P.encoder_weight_hh_l0_reverse_len);
+                    global::System.ReadOnlySpan<float> bih = p.Slice(__P.encoder_bias_ih_l0_reverse, __P.encoder_bias_ih_l0_reverse_len);
+                    global::System.ReadOnlySpan<float> bhh = p.Slice(__P.encoder_bias_hh_l0_reverse, __P.encoder_bias_hh_l0_reverse_len);
                     global::RnnGen.Kernels.Blas.SetRows(gates, 256, T * B, bih, bhh);
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                         a.Slice(__A.emb_out, __A.emb_out_len), 32, wih, gates, 256, T * B, 256, 32);
-                    var hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len); // [T, B, 128]
+                    global::System.Span<float> hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len); // [T, B, 128]
                     global::System.ReadOnlySpan<float> h0 = a.Slice(__A.encoder_l0_reverse_h0, __A.encoder_l0_reverse_h0_len); // [B, 64]
-                    var cs = a.Slice(__A.encoder_l0_reverse_c, __A.encoder_l0_reverse_c_len); // [T, B, 64]
+                    global::System.Span<float> cs = a.Slice(__A.encoder_l0_reverse_c, __A.encoder_l0_reverse_c_len); // [T, B, 64]
                     global::System.ReadOnlySpan<float> c0 = a.Slice(__A.encoder_l0_reverse_c0, __A.encoder_l0_reverse_c0_len); // [B, 64]
                     for (int s = 0; s < T; s++)
                     {
                         int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction
-                        var g = gates.Slice(t * B * 256, B * 256);
+                        global::System.Span<float> g = gates.Slice(t * B * 256, B * 256);
                         // h[t-1], [B, 64]
                         global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128 + 64, (B - 1) * 128 + 64);
                         int ldh = s == 0 ? 64 : 128; // row stride of h_prev
@@ -549,22 +551,22 @@ namespace Demo
                 // decoder_l0
                 {
                     // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [512 x 1200]·[1200] -> [512], 24·8 rows
-                    var gates = a.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len);
-                    var wih = p.Slice(__P.decoder_weight_ih_l0, __P.decoder_weight_ih_l0_len);
-                    var whh = p.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len);
-                    var bih = p.Slice(__P.decoder_bias_ih_l0, __P.decoder_bias_ih_l0_len);
-                    var bhh = p.Slice(__P.decoder_bias_hh_l0, __P.decoder_bias_hh_l0_len);
+                    global::System.Span<float> gates = a.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len);
+                    global::System.ReadOnlySpan<float> wih = p.Slice(__P.decoder_weight_ih_l0, __P.decoder_weight_ih_l0_len);
+                    global::System.ReadOnlySpan<float> whh = p.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len);
+                    global::System.ReadOnlySpan<float> bih = p.Slice(__P.decoder_bias_ih_l0, __P.decoder_bias_ih_l0_len);
+                    global::System.ReadOnlySpan<float> bhh = p.Slice(__P.decoder_bias_hh_l0, __P.decoder_bias_hh_l0_len);
                     global::RnnGen.Kernels.Blas.SetRows(gates, 512, T * B, bih, bhh);
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                         a.Slice(__A.decoder_input, __A.decoder_input_len), 1200, wih, gates, 512, T * B, 512, 1200);
-                    var hs = a.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len); // [T, B, 128]
+                    global::System.Span<float> hs = a.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len); // [T, B, 128]
                     global::System.ReadOnlySpan<float> h0 = a.Slice(__A.decoder_l0_h0, __A.decoder_l0_h0_len); // [B, 128]
-                    var cs = a.Slice(__A.decoder_l0_c, __A.decoder_l0_c_len); // [T, B, 128]
+                    global::System.Span<float> cs = a.Slice(__A.decoder_l0_c, __A.decoder_l0_c_len); // [T, B, 128]
                     global::System.ReadOnlySpan<float> c0 = a.Slice(__A.decoder_l0_c0, __A.decoder_l0_c0_len); // [B, 128]
                     for (int s = 0; s < T; s++)
                     {
                         int t = s, t_prev = t - 1; // t_prev: the step before
-                        var g = gates.Slice(t * B * 512, B * 512);
+                        global::System.Span<float> g = gates.Slice(t * B * 512, B * 512);
                         // h[t-1], [B, 128]
                         global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128, (B - 1) * 128 + 128);
                         const int ldh = 128; // row stride of h_prev
@@ -586,7 +588,7 @@ namespace Demo
                 const int T = OutputSteps;
                 // y = softmax(W x + b)   W: [1200, 128], rows: every step of every sequence
                 {
-                    var y = a.Slice(__A.fc_out, __A.fc_out_len);
+                    global::System.Span<float> y = a.Slice(__A.fc_out, __A.fc_out_len);
                     global::RnnGen.Kernels.Blas.SetRows(y, 1200, T * B, p.Slice(__P.fc_bias, __P.fc_bias_len));
                     global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                         a.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len),
@@ -717,7 +719,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private void __TeacherForceDecoder(global::System.ReadOnlySpan<int> targets)
         {
-            var x = new global::System.Span<float>(__work, __A.decoder_input, __A.decoder_input_len);
+            global::System.Span<float> x = new global::System.Span<float>(__work, __A.decoder_input, __A.decoder_input_len);
             x.Clear();
             for (int b = 0; b < BatchSize; b++)
                 for (int t = 1; t < OutputSteps; t++)
@@ -729,8 +731,8 @@ namespace Demo
         private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
             const float scale = 1f / TargetLength; // mean reduction
-            var y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
-            var dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
+            global::System.Span<float> y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
+            global::System.Span<float> dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < OutputSteps; t++)
@@ -758,8 +760,8 @@ namespace Demo
             {
                 const int T = OutputSteps;
                 {
-                    var y = a.Slice(__A.fc_out, __A.fc_out_len);
-                    var dy = d.Slice(__A.fc_out, __A.fc_out_len);
+                    global::System.ReadOnlySpan<float> y = a.Slice(__A.fc_out, __A.fc_out_len);
+                    global::System.Span<float> dy = d.Slice(__A.fc_out, __A.fc_out_len);
                     // dy already holds dL/d(logits): the loss differentiated the activation with it.
                     // forward: z = W x + b   =>   dW += dzᵀ x, db += Σ dz, dx += dz W   W: [1200, 128]
                     global::RnnGen.Kernels.Blas.OuterProductAdd(
@@ -789,34 +791,37 @@ namespace Demo
                 const int T = OutputSteps;
                 // decoder_l0 backward, t = T-1 … 0
                 {
-                    var gates = a.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len);
-                    var dgates = d.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len); // dL/d(pre-activations) per step
-                    var hs = a.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len);
-                    var dhs = d.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len); // dL/dh, complete for step t when t is reached
-                    var whh = p.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len);
+                    global::System.ReadOnlySpan<float> gates = a.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len);
+                    // dL/d(pre-activations) per step
+                    global::System.Span<float> dgates = d.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len);
+                    global::System.ReadOnlySpan<float> hs = a.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len);
+                    // dL/dh, complete for step t when t is reached
+                    global::System.Span<float> dhs = d.Slice(__A.decoder_l0_out, __A.decoder_l0_out_len);
+                    global::System.ReadOnlySpan<float> whh = p.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len);
                     global::System.ReadOnlySpan<float> h0 = a.Slice(__A.decoder_l0_h0, __A.decoder_l0_h0_len);
-                    var dh0 = d.Slice(__A.decoder_l0_h0, __A.decoder_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                    var cs = a.Slice(__A.decoder_l0_c, __A.decoder_l0_c_len);
-                    var dcs = d.Slice(__A.decoder_l0_c, __A.decoder_l0_c_len);
+                    // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                    global::System.Span<float> dh0 = d.Slice(__A.decoder_l0_h0, __A.decoder_l0_h0_len);
+                    global::System.ReadOnlySpan<float> cs = a.Slice(__A.decoder_l0_c, __A.decoder_l0_c_len);
+                    global::System.Span<float> dcs = d.Slice(__A.decoder_l0_c, __A.decoder_l0_c_len);
                     global::System.ReadOnlySpan<float> c0 = a.Slice(__A.decoder_l0_c0, __A.decoder_l0_c0_len);
-                    var dc0 = d.Slice(__A.decoder_l0_c0, __A.decoder_l0_c0_len);
+                    global::System.Span<float> dc0 = d.Slice(__A.decoder_l0_c0, __A.decoder_l0_c0_len);
                     for (int s = T - 1; s >= 0; s--)
                     {
                         int t = s, t_prev = t - 1;
-                        var dg = dgates.Slice(t * B * 512, B * 512);
+                        global::System.Span<float> dg = dgates.Slice(t * B * 512, B * 512);
                         // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 128) before the
                         // first step
                         global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128, (B - 1) * 128 + 128);
-                        var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 128, (B - 1) * 128 + 128);
+                        global::System.Span<float> dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 128, (B - 1) * 128 + 128);
                         const int ldh = 128;
                         for (int b = 0; b < B; b++)
                         {
                             int row = t * B + b;
-                            var dh = dhs.Slice(row * 128, 128);
+                            global::System.Span<float> dh = dhs.Slice(row * 128, 128);
                             // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                             global::System.ReadOnlySpan<float> c_prev = s == 0 ? c0.Slice(b * 128, 128) : cs.Slice(
                                 (t_prev * B + b) * 128, 128);
-                            var dc_prev = s == 0 ? dc0.Slice(b * 128, 128) : dcs.Slice((t_prev * B + b) * 128, 128);
+                            global::System.Span<float> dc_prev = s == 0 ? dc0.Slice(b * 128, 128) : dcs.Slice((t_prev * B + b) * 128, 128);
                             global::RnnGen.Kernels.Cells.LstmBackward(
                                 gates.Slice(row * 512, 512),
                                 c_prev,
@@ -896,33 +901,36 @@ namespace Demo
                 const int T = Steps;
                 // encoder_l0 backward, t = T-1 … 0
                 {
-                    var gates = a.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len);
-                    var dgates = d.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len); // dL/d(pre-activations) per step
-                    var hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len);
-                    var dhs = d.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len); // dL/dh, complete for step t when t is reached
-                    var whh = p.Slice(__P.encoder_weight_hh_l0, __P.encoder_weight_hh_l0_len);
+                    global::System.ReadOnlySpan<float> gates = a.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len);
+                    // dL/d(pre-activations) per step
+                    global::System.Span<float> dgates = d.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len);
+                    global::System.ReadOnlySpan<float> hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len);
+                    // dL/dh, complete for step t when t is reached
+                    global::System.Span<float> dhs = d.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len);
+                    global::System.ReadOnlySpan<float> whh = p.Slice(__P.encoder_weight_hh_l0, __P.encoder_weight_hh_l0_len);
                     global::System.ReadOnlySpan<float> h0 = a.Slice(__A.encoder_l0_h0, __A.encoder_l0_h0_len);
-                    var dh0 = d.Slice(__A.encoder_l0_h0, __A.encoder_l0_h0_len); // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                    var cs = a.Slice(__A.encoder_l0_c, __A.encoder_l0_c_len);
-                    var dcs = d.Slice(__A.encoder_l0_c, __A.encoder_l0_c_len);
+                    // dL/dh[-1]: computed, then dropped (truncated BPTT)
+                    global::System.Span<float> dh0 = d.Slice(__A.encoder_l0_h0, __A.encoder_l0_h0_len);
+                    global::System.ReadOnlySpan<float> cs = a.Slice(__A.encoder_l0_c, __A.encoder_l0_c_len);
+                    global::System.Span<float> dcs = d.Slice(__A.encoder_l0_c, __A.encoder_l0_c_len);
                     global::System.ReadOnlySpan<float> c0 = a.Slice(__A.encoder_l0_c0, __A.encoder_l0_c0_len);
-                    var dc0 = d.Slice(__A.encoder_l0_c0, __A.encoder_l0_c0_len);
+                    global::System.Span<float> dc0 = d.Slice(__A.encoder_l0_c0, __A.encoder_l0_c0_len);
                     for (int s = T - 1; s >= 0; s--)
                     {
                         int t = s, t_prev = t - 1;
-                        var dg = dgates.Slice(t * B * 256, B * 256);
+                        global::System.Span<float> dg = dgates.Slice(t * B * 256, B * 256);
                         // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 64) before the first
                         // step
                         global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128, (B - 1) * 128 + 64);
-                        var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 128, (B - 1) * 128 + 64);
+                        global::System.Span<float> dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 128, (B - 1) * 128 + 64);
                         int ldh = s == 0 ? 64 : 128;
                         for (int b = 0; b < B; b++)
                         {
                             int row = t * B + b;
-                            var dh = dhs.Slice(row * 128, 64);
+                            global::System.Span<float> dh = dhs.Slice(row * 128, 64);
                             // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                             global::System.ReadOnlySpan<float> c_prev = s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64);
-                            var dc_prev = s == 0 ? dc0.Slice(b * 64, 64) : dcs.Slice((t_prev * B + b) * 64, 64);
+                            global::System.Span<float> dc_prev = s == 0 ? dc0.Slice(b * 64, 64) : dcs.Slice((t_prev * B + b) * 64, 64);
                             global::RnnGen.Kernels.Cells.LstmBackward(
                                 gates.Slice(row * 256, 256),
                                 c_prev,
@@ -972,34 +980,37 @@ namespace Demo
                 }
                 // encoder_l0_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
                 {
-                    var gates = a.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len);
-                    var dgates = d.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len); // dL/d(pre-activations) per step
-                    var hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len);
-                    var dhs = d.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len); // dL/dh, complete for step t when t is reached
-                    var whh = p.Slice(__P.encoder_weight_hh_l0_reverse, __P.encoder_weight_hh_l0_reverse_len);
+                    global::System.ReadOnlySpan<float> gates = a.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len);
+                    // dL/d(pre-activations) per step
+                    global::System.Span<float> dgates = d.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len);
+                    global::System.ReadOnlySpan<float> hs = a.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len);
+                    // dL/dh, complete for step t when t is reached
+                    global::System.Span<float> dhs = d.Slice(__A.encoder_l0_out, __A.encoder_l0_out_len);
+                    global::System.ReadOnlySpan<float> whh = p.Slice(
+                        __P.encoder_weight_hh_l0_reverse, __P.encoder_weight_hh_l0_reverse_len);
                     global::System.ReadOnlySpan<float> h0 = a.Slice(__A.encoder_l0_reverse_h0, __A.encoder_l0_reverse_h0_len);
                     // dL/dh[-1]: computed, then dropped (truncated BPTT)
-                    var dh0 = d.Slice(__A.encoder_l0_reverse_h0, __A.encoder_l0_reverse_h0_len);
-                    var cs = a.Slice(__A.encoder_l0_reverse_c, __A.encoder_l0_reverse_c_len);
-                    var dcs = d.Slice(__A.encoder_l0_reverse_c, __A.encoder_l0_reverse_c_len);
+                    global::System.Span<float> dh0 = d.Slice(__A.encoder_l0_reverse_h0, __A.encoder_l0_reverse_h0_len);
+                    global::System.ReadOnlySpan<float> cs = a.Slice(__A.encoder_l0_reverse_c, __A.encoder_l0_reverse_c_len);
+                    global::System.Span<float> dcs = d.Slice(__A.encoder_l0_reverse_c, __A.encoder_l0_reverse_c_len);
                     global::System.ReadOnlySpan<float> c0 = a.Slice(__A.encoder_l0_reverse_c0, __A.encoder_l0_reverse_c0_len);
-                    var dc0 = d.Slice(__A.encoder_l0_reverse_c0, __A.encoder_l0_reverse_c0_len);
+                    global::System.Span<float> dc0 = d.Slice(__A.encoder_l0_reverse_c0, __A.encoder_l0_reverse_c0_len);
                     for (int s = T - 1; s >= 0; s--)
                     {
                         int t = T - 1 - s, t_prev = t + 1;
-                        var dg = dgates.Slice(t * B * 256, B * 256);
+                        global::System.Span<float> dg = dgates.Slice(t * B * 256, B * 256);
                         // h[t-1] and its gradient rows: the output sequence (stride 128), or the initial state (stride 64) before the first
                         // step
                         global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128 + 64, (B - 1) * 128 + 64);
-                        var dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 128 + 64, (B - 1) * 128 + 64);
+                        global::System.Span<float> dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * 128 + 64, (B - 1) * 128 + 64);
                         int ldh = s == 0 ? 64 : 128;
                         for (int b = 0; b < B; b++)
                         {
                             int row = t * B + b;
-                            var dh = dhs.Slice(row * 128 + 64, 64);
+                            global::System.Span<float> dh = dhs.Slice(row * 128 + 64, 64);
                             // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
                             global::System.ReadOnlySpan<float> c_prev = s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64);
-                            var dc_prev = s == 0 ? dc0.Slice(b * 64, 64) : dcs.Slice((t_prev * B + b) * 64, 64);
+                            global::System.Span<float> dc_prev = s == 0 ? dc0.Slice(b * 64, 64) : dcs.Slice((t_prev * B + b) * 64, 64);
                             global::RnnGen.Kernels.Cells.LstmBackward(
                                 gates.Slice(row * 256, 256),
                                 c_prev,
@@ -1086,11 +1097,11 @@ namespace Demo
             // ── Layer 2: Lstm(128) 'decoder' ──
             // decoder_l0
             {
-                var h = st.Slice(__S.decoder_l0_h, __S.decoder_l0_h_len); // [B, 128], h[t-1] in, h[t] out
-                var g = q.Slice(__Q.decoder_gates, __Q.decoder_gates_len);
-                var whh = p.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len);
-                var bhh = p.Slice(__P.decoder_bias_hh_l0, __P.decoder_bias_hh_l0_len);
-                var c = st.Slice(__S.decoder_l0_c, __S.decoder_l0_c_len); // [B, 128], c[t-1] in, c[t] out
+                global::System.Span<float> h = st.Slice(__S.decoder_l0_h, __S.decoder_l0_h_len); // [B, 128], h[t-1] in, h[t] out
+                global::System.Span<float> g = q.Slice(__Q.decoder_gates, __Q.decoder_gates_len);
+                global::System.ReadOnlySpan<float> whh = p.Slice(__P.decoder_weight_hh_l0, __P.decoder_weight_hh_l0_len);
+                global::System.ReadOnlySpan<float> bhh = p.Slice(__P.decoder_bias_hh_l0, __P.decoder_bias_hh_l0_len);
+                global::System.Span<float> c = st.Slice(__S.decoder_l0_c, __S.decoder_l0_c_len); // [B, 128], c[t-1] in, c[t] out
                 // gates = W_ih x + b_ih + b_hh
                 global::RnnGen.Kernels.Blas.SetRows(g, 512, B, p.Slice(__P.decoder_bias_ih_l0, __P.decoder_bias_ih_l0_len), bhh);
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
@@ -1107,7 +1118,7 @@ namespace Demo
 
             // ── Layer 3: Dense(1200, Softmax) 'fc' ──
             {
-                var o = q.Slice(__Q.fc_out, __Q.fc_out_len);
+                global::System.Span<float> o = q.Slice(__Q.fc_out, __Q.fc_out_len);
                 global::RnnGen.Kernels.Blas.SetRows(o, 1200, B, p.Slice(__P.fc_bias, __P.fc_bias_len));
                 global::RnnGen.Kernels.Blas.MatMulTransposedAdd(
                     st.Slice(__S.decoder_l0_h, __S.decoder_l0_h_len),

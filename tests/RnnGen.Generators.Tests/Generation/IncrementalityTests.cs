@@ -84,14 +84,40 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void A_member_with_a_name_the_generator_does_not_use_leaves_the_output_cached()
+    {
+        var (driver, compilation) = FirstRun();
+        var edited = Replace(compilation, 0, Model.Replace("public partial class M { }", "public partial class M { public int Helper() => 1; private readonly string _label = \"\"; }"));
+        var result = driver.RunGenerators(edited).GetRunResult();
+        Assert.All(Reasons(result, TrackingNames.Models), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString()));
+        Assert.All(OutputReasons(result), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+    }
+
+    [Fact]
     public void The_model_spec_holds_no_symbols_syntax_or_compilation()
     {
         var (driver, _) = FirstRun();
+        WalkTheSpec(driver);
+    }
+
+    [Fact]
+    public void The_spec_of_a_model_with_members_holds_no_symbols_syntax_or_compilation()
+    {
+        // The user's members that may collide with generated ones are recorded as values (RNN0042).
+        var compilation = Driver.Compilation(Model.Replace("public partial class M { }", "public partial class M : Station { public void Predict(string s) { } public M(string s) : this(1) { } }\npublic class Station { public void Predict(int x) { } }"), Other);
+        var driver = Driver.Create().RunGenerators(compilation);
+        var spec = WalkTheSpec(driver);
+        Assert.Equal(3, spec.Shape.Members.Count);
+    }
+
+    private static ModelSpec WalkTheSpec(GeneratorDriver driver)
+    {
         var outputs = driver.GetRunResult().Results.Single().TrackedSteps[TrackingNames.Models].SelectMany(s => s.Outputs).Select(o => o.Value).ToArray();
         var spec = Assert.IsType<ModelSpec>(Assert.Single(outputs));
         var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
         Walk(spec, "spec", visited);
         Assert.True(visited.Count > 3, "the walk should have visited the spec's members");
+        return spec;
     }
 
     private static void Walk(object? value, string path, HashSet<object> visited)
