@@ -13,11 +13,10 @@ namespace RnnGen.Generators.Parsing;
 /// <summary>The members of a model class that may collide with generated ones, as values, and the symbols they came from.</summary>
 internal sealed class ReadMembers
 {
-    public ReadMembers(EquatableArray<UserMember> members, ImmutableArray<ISymbol> symbols, string? modelBase)
+    public ReadMembers(EquatableArray<UserMember> members, ImmutableArray<ISymbol> symbols)
     {
         Members = members;
         Symbols = symbols;
-        ModelBase = modelBase;
     }
 
     public EquatableArray<UserMember> Members { get; }
@@ -25,10 +24,7 @@ internal sealed class ReadMembers
     /// <summary>Parallel to <see cref="Members"/> (for the analyzer's locations).</summary>
     public ImmutableArray<ISymbol> Symbols { get; }
 
-    /// <summary>A base class that is itself a model, or null.</summary>
-    public string? ModelBase { get; }
-
-    public static ReadMembers None { get; } = new(default, ImmutableArray<ISymbol>.Empty, null);
+    public static ReadMembers None { get; } = new(default, ImmutableArray<ISymbol>.Empty);
 }
 
 /// <summary>
@@ -65,15 +61,10 @@ internal static class MemberReader
             found.Add((new UserMember(signature, null, IsPrimaryConstructor(symbol)), symbol));
         }
 
-        string? modelBase = null;
         for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
         {
-            if (IsModel(baseType))
-            {
-                // RNN0002: every generated member would hide one of the base model's; its members say nothing more.
-                modelBase = baseType.ToDisplayString(TypeFormat);
-                break;
-            }
+            // RNN0040: every generated member would hide one of the base model's; its members say nothing more.
+            if (IsModel(baseType)) break;
             string from = baseType.ToDisplayString(TypeFormat);
             foreach (var name in Names(baseType))
             {
@@ -93,8 +84,7 @@ internal static class MemberReader
         found.Sort((a, b) => string.CompareOrdinal(SortKey(a.Member), SortKey(b.Member)));
         return new ReadMembers(
             new EquatableArray<UserMember>(found.Select(f => f.Member).ToArray()),
-            found.Select(f => f.Symbol).ToImmutableArray(),
-            modelBase);
+            found.Select(f => f.Symbol).ToImmutableArray());
     }
 
     /// <summary>The names of a type's members and nested types (distinct; <see cref="INamedTypeSymbol.MemberNames"/> leaves types out).</summary>
