@@ -60,3 +60,12 @@ public partial class W3Gru64 { }
 [Lstm(64, Name = "lstm", Bidirectional = true)]
 [Dense(3, Name = "fc", Activation = Activation.Softmax)]
 public partial class W4B16 { }
+
+/// <summary>
+/// W5: variable length, X = 64, LSTM 128, Steps = 100, softmax over 64 every step, B = 32, lengths uniform in 10 … 100.
+/// Twin: nn.LSTM(64, 128) + nn.Linear(128, 64) over pack_padded_sequence(enforce_sorted=False).
+/// </summary>
+[RnnModel(InputSize = 64, Steps = 100, BatchSize = 32)]
+[Lstm(128, Name = "lstm")]
+[Dense(64, Name = "fc", Activation = Activation.Softmax)]
+public partial class W5B32 { }

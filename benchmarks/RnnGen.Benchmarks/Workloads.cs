@@ -42,6 +42,15 @@ public static class Registry
     private const long W4Forward = 200 * (2 * 2L * 4 * 64 * (4 + 64) + 2L * 3 * 128);
     private const long W4Train = W4Forward + 200 * (2 * (2L * 4 * 64 * (4 + 64) + 2L * 4 * 64 * 64) + 2 * (2L * 3 * 128));
 
+    // W5: LSTM(64 → 128), Dense(128 → 64) every step, Steps = 100, B = 32; per sequence, per step it runs:
+    private const long W5StepForward = 2L * 4 * 128 * (64 + 128) + 2L * 64 * 128;
+    private const long W5StepTrain = W5StepForward + 2L * 4 * 128 * (64 + 128) + 2L * 4 * 128 * 128 + 2 * (2L * 64 * 128);
+
+    /// <summary>W5's lengths: uniform in 10 … 100 from a fixed seed (mean ≈ 55).</summary>
+    public static int[] W5Lengths { get; } = Lengths(W5B32.BatchSize, 10, 100);
+
+    private static readonly double W5MeanLength = W5Lengths.Average();
+
     public static IReadOnlyList<Workload> All { get; } = new Workload[]
     {
         new("w1-infer-b1", 1, W1Forward, () => Infer(new W1B1(), W1B1.OutputLength, OneHot(W1B1.InputLength, W1B1.InputSize))),
@@ -56,7 +65,31 @@ public static class Registry
         new("w3-gru-h32", 1, GruStep(1, 32), () => Stream(new W3Gru32(), W3Gru32.OutputSize)),
         new("w3-gru-h64", 1, GruStep(1, 64), () => Stream(new W3Gru64(), W3Gru64.OutputSize)),
         new("w4-train-b16", 16, W4Train, () => Train(new W4B16(), OneHot(W4B16.InputLength, W4B16.InputSize), Classes(W4B16.TargetLength, W4B16.OutputSize))),
+        new("w5-infer-b32-lengths", 32, (long)(W5MeanLength * W5StepForward), () => InferLengths(new W5B32(), W5B32.OutputLength, Normal(W5B32.InputLength))),
+        new("w5-infer-b32-full", 32, 100 * W5StepForward, () => Infer(new W5B32(), W5B32.OutputLength, Normal(W5B32.InputLength))),
+        new("w5-train-b32-lengths", 32, (long)(W5MeanLength * W5StepTrain), () => TrainLengths(new W5B32(), Normal(W5B32.InputLength), Classes(W5B32.TargetLength, W5B32.OutputSize))),
+        new("w5-train-b32-full", 32, 100 * W5StepTrain, () => Train(new W5B32(), Normal(W5B32.InputLength), Classes(W5B32.TargetLength, W5B32.OutputSize))),
     };
+
+    private static Action InferLengths(W5B32 model, int outputLength, float[] input)
+    {
+        var output = new float[outputLength];
+        return () => model.Predict(input, W5Lengths, output);
+    }
+
+    private static Action TrainLengths(W5B32 model, float[] input, int[] targets)
+    {
+        var adam = new Adam(learningRate: 1e-3f);
+        return () => model.TrainStep(input, W5Lengths, targets, adam);
+    }
+
+    private static int[] Lengths(int count, int shortest, int longest)
+    {
+        var random = new Random(Seed);
+        var lengths = new int[count];
+        for (int i = 0; i < count; i++) lengths[i] = random.Next(shortest, longest + 1);
+        return lengths;
+    }
 
     public static Workload Get(string name) =>
         All.FirstOrDefault(w => w.Name == name) ?? throw new ArgumentException($"Unknown workload '{name}'; known: {string.Join(", ", All.Select(w => w.Name))}.", nameof(name));
