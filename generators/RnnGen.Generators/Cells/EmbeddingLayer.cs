@@ -35,7 +35,10 @@ internal sealed class EmbeddingLayer : ILayerKind
         w.Line($"// e[t, b, :] = {layer.Spec.Name}.weight[input[b, t], :]   [V, D] = [{layer.Spec.Size}, {d}]");
         w.OpenBlock("for (int b = 0; b < B; b++)");
         w.Line("for (int t = 0; t < T; t++)");
-        w.Line($"    p.Slice(__P.{layer.Weight!.Id} + input[b * T + t] * {d}, {d}).CopyTo(a.Slice(__A.{layer.Output.Id} + (t * B + b) * {d}, {d}));");
+        w.Line("    if (t < __lengths[b])");
+        w.Line($"        p.Slice(__P.{layer.Weight!.Id} + input[b * Steps + t] * {d}, {d}).CopyTo(a.Slice(__A.{layer.Output.Id} + (t * B + b) * {d}, {d}));");
+        w.Line("    else // padding: any id, read as zeros");
+        w.Line($"        a.Slice(__A.{layer.Output.Id} + (t * B + b) * {d}, {d}).Clear();");
         w.CloseBlock();
     }
 
@@ -44,8 +47,8 @@ internal sealed class EmbeddingLayer : ILayerKind
         int D = layer.Spec.Dimension;
         w.Line($"// forward: e[t, b, :] = W[input[b, t], :]   =>   dW[input[b, t], :] += de[t, b, :]");
         w.OpenBlock("for (int b = 0; b < B; b++)");
-        w.OpenBlock("for (int t = 0; t < T; t++)");
-        w.Line($"{Names.Elementwise}.Accumulate(d.Slice(__A.{layer.Output.Id} + (t * B + b) * {D}, {D}), g.Slice(__P.{layer.Weight!.Id} + input[b * T + t] * {D}, {D}));");
+        w.OpenBlock("for (int t = 0; t < __lengths[b] && t < T; t++)");
+        w.Line($"{Names.Elementwise}.Accumulate(d.Slice(__A.{layer.Output.Id} + (t * B + b) * {D}, {D}), g.Slice(__P.{layer.Weight!.Id} + input[b * Steps + t] * {D}, {D}));");
         w.CloseBlock();
         w.CloseBlock();
     }

@@ -146,8 +146,8 @@ internal abstract class RecurrentCell : ILayerKind
         {
             var top = layer.SubLayers[layer.SubLayers.Count - 1].Output;
             layer.Output = builder.Work(n + "_final", B * D * H, D == 2 ? $"[B, 2H] concat(forward h after step T-1, backward h after step 0)" : $"[B, H] h after step T-1");
-            layer.FinalState.Add(new StateCopy($"{p}: final state = h after step T-1", top, (T - 1) * B * D * H, D * H, layer.Output, 0, D * H, H));
-            if (D == 2) layer.FinalState.Add(new StateCopy($"{p}: final state, backward half = h_reverse after step 0", top, H, D * H, layer.Output, H, D * H, H));
+            layer.FinalState.Add(new StateCopy($"{p}: final state = h after each row's last step", top, 0, D * H, B * D * H, layer.Output, 0, D * H, H));
+            if (D == 2) layer.FinalState.Add(new StateCopy($"{p}: final state, backward half = h_reverse after step 0", top, H, D * H, 0, layer.Output, H, D * H, H));
         }
         layer.StepGates = builder.StepWork(n + "_gates", B * G * H, $"[B, {G}H] one step's gates");
         foreach (var buffer in Buffers(spec, T, B))

@@ -33,8 +33,8 @@ internal static class BackwardEmitter
         if (plan.Generates) WriteTeacherForcing(w, plan, inputType, targetType, targetShape, lossText);
         // The training entry points over a whole input sequence. A generating (OneToMany) model
         // runs them privately on the teacher-forced sequence that its public methods build.
-        string gradients = plan.Generates ? "private float __SequenceGradients" : "public float ComputeGradients";
-        string lossOnly = plan.Generates ? "private float __SequenceLoss" : "public float ComputeLoss";
+        string gradients = plan.Generates ? "private float __SequenceGradients" : "private float __Gradients";
+        string lossOnly = plan.Generates ? "private float __SequenceLoss" : "private float __LossOnly";
         string inputLength = plan.Generates ? "__SequenceInputLength" : "InputLength";
         if (!plan.Generates)
         {
@@ -44,6 +44,23 @@ internal static class BackwardEmitter
                 "the mean over every target (PyTorch's default reduction). Overwrites <see cref=\"Gradients\"/>; returns the loss.",
                 $"<paramref name=\"targets\"/>: {targetShape}, batch-first. Allocates nothing.",
             }, "[B, T, X] batch-first");
+            w.OpenMember($"public float ComputeGradients({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
+            w.Line("__UseFullLengths();");
+            w.Line("return __Gradients(input, targets, inputGradients);");
+            w.CloseBlock();
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// <c>ComputeGradients</c> over rows of different lengths: the loss is the mean over the valid targets only, and nothing");
+            w.Line("/// in the padding (input or targets) changes the loss or any gradient. A row of length 0 contributes nothing.");
+            w.Line(ForwardEmitter.LengthsDoc);
+            w.Line("/// </summary>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A length, target or token id is out of range; nothing was changed.</exception>");
+            w.OpenMember($"public float ComputeGradients({inputType} input, {Names.ReadOnlySpanInt} lengths, {targetType} targets)");
+            w.Line("__UseLengths(lengths);");
+            w.Line($"return __Gradients(input, targets, {Names.Span}.Empty);");
+            w.CloseBlock();
+            w.Line();
         }
         w.OpenMember($"{gradients}({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
         w.Line($"__CheckLength(input.Length, {inputLength}, \"input\");");
@@ -52,7 +69,7 @@ internal static class BackwardEmitter
         if (plan.TokenInput)
         {
             w.Line($"if (wantInputGradients) throw new {Names.ArgumentException}(\"A token model has no input gradient: pass an empty span.\", \"inputGradients\");");
-            w.Line("__CheckTokens(input);");
+            w.Line(plan.Generates ? "__CheckTokens(input);" : "__CheckTokenRows(input);");
         }
         else
         {
@@ -83,8 +100,8 @@ internal static class BackwardEmitter
         {
             w.OpenMember($"private static void __CheckClasses({Names.ReadOnlySpanInt} targets)");
             w.OpenBlock("for (int i = 0; i < targets.Length; i++)");
-            w.Line("if ((uint)targets[i] >= OutputSize)");
-            w.Line("    throw new global::System.ArgumentOutOfRangeException(\"targets\", targets[i], \"Target at index \" + i + \" is \" + targets[i] + \"; class ids must be in [0, \" + OutputSize + \").\");");
+            w.Line("if ((uint)targets[i] >= OutputSize && targets[i] != -100)");
+            w.Line("    throw new global::System.ArgumentOutOfRangeException(\"targets\", targets[i], \"Target at index \" + i + \" is \" + targets[i] + \"; ids must be in [0, \" + OutputSize + \") or -100.\");");
             w.CloseBlock();
             w.CloseBlock();
             w.Line();
@@ -92,15 +109,26 @@ internal static class BackwardEmitter
 
         if (!plan.Generates)
         {
-            w.Line("/// <summary>");
-            w.Line("/// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).");
-            w.Line("/// Leaves <see cref=\"Gradients\"/> untouched. Allocates nothing.");
-            w.Line("/// </summary>");
+            foreach (bool lengths in new[] { false, true })
+            {
+                w.Line("/// <summary>");
+                w.Line("/// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).");
+                if (lengths) w.Line(ForwardEmitter.LengthsDoc);
+                w.Line("/// Leaves <see cref=\"Gradients\"/> untouched. Allocates nothing.");
+                w.Line("/// </summary>");
+                w.OpenMember(lengths
+                    ? $"public float ComputeLoss({inputType} input, {Names.ReadOnlySpanInt} lengths, {targetType} targets)"
+                    : $"public float ComputeLoss({inputType} input, {targetType} targets)");
+                w.Line(lengths ? "__UseLengths(lengths);" : "__UseFullLengths();");
+                w.Line("return __LossOnly(input, targets);");
+                w.CloseBlock();
+                w.Line();
+            }
         }
         w.OpenMember($"{lossOnly}({inputType} input, {targetType} targets)");
         w.Line($"__CheckLength(input.Length, {inputLength}, \"input\");");
         w.Line("__CheckLength(targets.Length, TargetLength, \"targets\");");
-        if (plan.TokenInput) w.Line("__CheckTokens(input);");
+        if (plan.TokenInput) w.Line(plan.Generates ? "__CheckTokens(input);" : "__CheckTokenRows(input);");
         if (plan.ClassTargets) w.Line("__CheckClasses(targets);");
         if (plan.EncoderDecoder) w.Line("__TeacherForceDecoder(targets);");
         w.Line("__Forward(input, logits: true, dropout: false);");
@@ -178,7 +206,7 @@ internal static class BackwardEmitter
             w.Line("x[b * Steps] = input[b];");
             w.Line("for (int t = 1; t < Steps; t++)");
             w.Line(plan.ClassTargets
-                ? "    x[b * Steps + t] = targets[b * Steps + t - 1]; // VocabularySize == OutputSize (RNN0030)"
+                ? "    x[b * Steps + t] = targets[b * Steps + t - 1] == -100 ? 0 : targets[b * Steps + t - 1]; // VocabularySize == OutputSize (RNN0030); an ignored target feeds id 0"
                 : "    x[b * Steps + t] = global::RnnGen.Text.Sampling.ArgMax(targets.Slice((b * Steps + t - 1) * OutputSize, OutputSize));");
         }
         else
@@ -186,7 +214,7 @@ internal static class BackwardEmitter
             w.Line("input.Slice(b * InputSize, InputSize).CopyTo(x.Slice(b * Steps * InputSize, InputSize));");
             w.Line("for (int t = 1; t < Steps; t++)");
             w.Line(plan.ClassTargets
-                ? "    x[(b * Steps + t) * InputSize + targets[b * Steps + t - 1]] = 1f; // one-hot; InputSize == OutputSize (RNN0030)"
+                ? "    if (targets[b * Steps + t - 1] != -100) x[(b * Steps + t) * InputSize + targets[b * Steps + t - 1]] = 1f; // one-hot; an ignored target feeds zeros"
                 : "    targets.Slice((b * Steps + t - 1) * OutputSize, OutputSize).CopyTo(x.Slice((b * Steps + t) * InputSize, InputSize));");
         }
         w.CloseBlock();
@@ -215,53 +243,61 @@ internal static class BackwardEmitter
 
     private static void WriteTrainStep(SourceWriter w, ModelPlan plan, string inputType, string targetType)
     {
-        w.Line("/// <summary>");
-        w.Line("/// One training step: <c>ComputeGradients</c>, then <paramref name=\"optimizer\"/> clips (if configured) and updates");
-        w.Line("/// <see cref=\"Parameters\"/>. Returns the loss. Allocates nothing after the optimizer's first step.");
-        w.Line("/// </summary>");
-        w.Line("/// <exception cref=\"global::RnnGen.NonFiniteException\">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>");
-        w.OpenMember($"public float TrainStep({inputType} input, {targetType} targets, global::RnnGen.Training.IOptimizer optimizer)");
-        w.Line("if (!TryTrainStep(input, targets, optimizer, out float loss))");
-        w.Line("    throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)");
-        w.Line("        ? \"A gradient is NaN or infinite; the parameters and the optimizer state are unchanged.\"");
-        w.Line("        : \"The loss is \" + loss + \"; the parameters and the optimizer state are unchanged.\");");
-        w.Line("return loss;");
-        w.CloseBlock();
-        w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the");
-        w.Line("/// optimizer state are then unchanged) instead of throwing. <paramref name=\"loss\"/> is the loss either way.");
-        w.Line("/// </summary>");
-        w.OpenMember($"public bool TryTrainStep({inputType} input, {targetType} targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)");
-        w.Line("if (optimizer is null) throw new global::System.ArgumentNullException(\"optimizer\");");
-        w.Line("loss = ComputeGradients(input, targets);");
-        w.Line("return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);");
-        w.CloseBlock();
-        w.Line();
+        foreach (bool lengths in plan.Generates ? new[] { false } : new[] { false, true })
+        {
+            string lengthsParameter = lengths ? $"{Names.ReadOnlySpanInt} lengths, " : "";
+            string lengthsArgument = lengths ? "lengths, " : "";
+            w.Line("/// <summary>");
+            w.Line("/// One training step: <c>ComputeGradients</c>, then <paramref name=\"optimizer\"/> clips (if configured) and updates");
+            w.Line("/// <see cref=\"Parameters\"/>. Returns the loss. Allocates nothing after the optimizer's first step.");
+            if (lengths) w.Line(ForwardEmitter.LengthsDoc);
+            w.Line("/// </summary>");
+            w.Line("/// <exception cref=\"global::RnnGen.NonFiniteException\">The loss or a gradient is NaN or infinite: parameters and optimizer state are unchanged.</exception>");
+            w.OpenMember($"public float TrainStep({inputType} input, {lengthsParameter}{targetType} targets, global::RnnGen.Training.IOptimizer optimizer)");
+            w.Line($"if (!TryTrainStep(input, {lengthsArgument}targets, optimizer, out float loss))");
+            w.Line("    throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)");
+            w.Line("        ? \"A gradient is NaN or infinite; the parameters and the optimizer state are unchanged.\"");
+            w.Line("        : \"The loss is \" + loss + \"; the parameters and the optimizer state are unchanged.\");");
+            w.Line("return loss;");
+            w.CloseBlock();
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the");
+            w.Line("/// optimizer state are then unchanged) instead of throwing. <paramref name=\"loss\"/> is the loss either way.");
+            w.Line("/// </summary>");
+            w.OpenMember($"public bool TryTrainStep({inputType} input, {lengthsParameter}{targetType} targets, global::RnnGen.Training.IOptimizer optimizer, out float loss)");
+            w.Line("if (optimizer is null) throw new global::System.ArgumentNullException(\"optimizer\");");
+            w.Line($"loss = ComputeGradients(input, {lengthsArgument}targets);");
+            w.Line("return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);");
+            w.CloseBlock();
+            w.Line();
+        }
     }
 
     private static void WriteLoss(SourceWriter w, ModelPlan plan, string targetType)
     {
         var o = plan.Output;
         int Y = plan.Y;
-        string count = plan.ClassTargets ? "TargetLength" : "OutputLength";
-        w.Line("/// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>");
+        string skip = (plan.OutputIsSequence && !plan.EncoderDecoder ? "t >= __lengths[b]" : "__lengths[b] == 0")
+            + (plan.ClassTargets ? " || targets[target] == -100" : "");
+        w.Line("/// <summary>");
+        w.Line("/// The loss, the mean over the targets that count (steps within each row's length; a class target of -100 is ignored, as");
+        w.Line("/// PyTorch's ignore_index); writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer. No target: 0.");
+        w.Line("/// </summary>");
         w.OpenMember($"private float __Loss({targetType} targets)");
-        w.Line($"const float scale = 1f / {count}; // mean reduction");
         w.Line($"{Names.Span} y = new {Names.Span}(__work, __A.{o.Id}, __A.{o.Id}_len);");
         w.Line($"{Names.Span} dy = new {Names.Span}(__dwork, __A.{o.Id}, __A.{o.Id}_len);");
+        w.Line("int count = 0;");
+        OpenTargetLoop(w, plan);
+        w.Line($"if ({skip}) continue;");
+        w.Line("count++;");
+        w.CloseBlock();
+        w.Line("if (count == 0) return 0f; // nothing to learn from: no loss, no gradient");
+        if (!plan.ClassTargets) w.Line($"count *= {Y}; // every element of a valid output row");
+        w.Line("float scale = 1f / count; // mean reduction");
         w.Line("double sum = 0;");
-        if (plan.OutputIsSequence)
-        {
-            w.Line("for (int b = 0; b < BatchSize; b++)");
-            w.OpenBlock($"for (int t = 0; t < {plan.OutputStepsName}; t++)");
-            w.Line($"int row = t * BatchSize + b, target = b * {plan.OutputStepsName} + t; // rows are time-major, targets batch-first");
-        }
-        else
-        {
-            w.OpenBlock("for (int b = 0; b < BatchSize; b++)");
-            w.Line("int row = b, target = b;");
-        }
+        OpenTargetLoop(w, plan);
+        w.Line($"if ({skip}) continue;");
         string yRow = $"y.Slice(row * {Y}, {Y})", dRow = $"dy.Slice(row * {Y}, {Y})", tRow = $"targets.Slice(target * {Y}, {Y})";
         switch (plan.Loss)
         {
@@ -281,9 +317,25 @@ internal static class BackwardEmitter
                 throw new System.InvalidOperationException($"No loss code for {plan.Loss}{(plan.HeadFused ? "" : " on this head")}.");
         }
         w.CloseBlock();
-        w.Line($"return (float)(sum / {count});");
+        w.Line("return (float)(sum / count);");
         w.CloseBlock();
         w.Line();
+    }
+
+    /// <summary>Opens the loop over the targets: every (row, step) of a sequence output, or every row; declares <c>row</c> and <c>target</c>.</summary>
+    private static void OpenTargetLoop(SourceWriter w, ModelPlan plan)
+    {
+        if (plan.OutputIsSequence)
+        {
+            w.Line("for (int b = 0; b < BatchSize; b++)");
+            w.OpenBlock($"for (int t = 0; t < {plan.OutputStepsName}; t++)");
+            w.Line($"int row = t * BatchSize + b, target = b * {plan.OutputStepsName} + t; // rows are time-major, targets batch-first");
+        }
+        else
+        {
+            w.OpenBlock("for (int b = 0; b < BatchSize; b++)");
+            w.Line("int row = b, target = b;");
+        }
     }
 
     private static void WriteBackward(SourceWriter w, ModelPlan plan, string inputType)
@@ -294,7 +346,7 @@ internal static class BackwardEmitter
         w.Line($"{Names.Span} g = __gradients;");
         w.Line($"{Names.ReadOnlySpan} a = __work;");
         w.Line($"{Names.Span} d = __dwork;");
-        w.Line(plan.LayersDeclareSteps ? "const int B = BatchSize;" : "const int T = Steps, B = BatchSize;");
+        w.Line(plan.LayersDeclareSteps ? "const int B = BatchSize;" : "int T = __steps; const int B = BatchSize;");
         for (int i = plan.Layers.Count - 1; i >= 0; i--)
         {
             var layer = plan.Layers[i];
@@ -303,7 +355,7 @@ internal static class BackwardEmitter
             if (plan.LayersDeclareSteps)
             {
                 w.OpenBlock("");
-                w.Line($"const int T = {layer.StepsName};");
+                w.Line($"int T = {layer.StepsName};");
             }
             layer.Kind.WriteBackward(w, plan, layer);
             if (plan.LayersDeclareSteps) w.CloseBlock();
@@ -338,7 +390,7 @@ internal static class BackwardEmitter
         w.Line("for (int b = 0; b < BatchSize; b++)");
         w.Line("    for (int t = 1; t < OutputSteps; t++)");
         w.Line(plan.ClassTargets
-            ? "        x[(t * BatchSize + b) * OutputSize + targets[b * OutputSteps + t - 1]] = 1f;"
+            ? "        if (targets[b * OutputSteps + t - 1] != -100) x[(t * BatchSize + b) * OutputSize + targets[b * OutputSteps + t - 1]] = 1f;"
             : "        targets.Slice((b * OutputSteps + t - 1) * OutputSize, OutputSize).CopyTo(x.Slice((t * BatchSize + b) * OutputSize, OutputSize));");
         w.CloseBlock();
         w.Line();

@@ -27,16 +27,25 @@ internal static class ForwardEmitter
         }
         else
         {
-            w.Line("/// <summary>");
-            w.Line($"/// Runs the model on a batch: <paramref name=\"input\"/> {inputShape}, <paramref name=\"output\"/> {outputShape}, batch-first and row-major.");
-            w.Line("/// Allocates nothing.");
-            OpenPredict(w, plan, inputType);
+            foreach (bool lengths in new[] { false, true })
+            {
+                w.Line("/// <summary>");
+                w.Line($"/// Runs the model on a batch: <paramref name=\"input\"/> {inputShape}, <paramref name=\"output\"/> {outputShape}, batch-first and row-major.");
+                if (lengths) w.Line(LengthsDoc);
+                w.Line("/// Allocates nothing.");
+                OpenPredict(w, plan, inputType, lengths);
+                w.Line("__Predict(input, output);");
+                w.CloseBlock();
+                w.Line();
+            }
+            w.OpenMember($"private void __Predict({inputType} input, {Names.Span} output)");
             w.Line("__Forward(input, logits: false, dropout: false);");
             WriteOutputCopy(w, plan);
             w.Line("if (CarryState) __CarryFinalState();");
             w.CloseBlock();
             w.Line();
         }
+        if (!plan.Generates) WriteLengths(w, plan);
 
         w.OpenMember("private static void __CheckLength(int actual, int expected, string name)");
         w.Line($"if (actual != expected) throw new {Names.ArgumentException}(\"Expected a span of \" + expected + \" floats/ids, got \" + actual + \".\", name);");
@@ -64,7 +73,8 @@ internal static class ForwardEmitter
             w.OpenMember($"private void __Forward({inputType} input, bool logits, bool dropout)");
             w.Line($"{Names.ReadOnlySpan} p = __parameters;");
             w.Line($"{Names.Span} a = __work;");
-            w.Line("const int T = Steps, B = BatchSize;");
+            w.Line("int T = __steps; // the longest row of this call");
+            w.Line("const int B = BatchSize;");
             WriteStaging(w, plan);
             WriteLayers(w, plan, plan.Layers);
             w.CloseBlock();
@@ -88,7 +98,7 @@ internal static class ForwardEmitter
         if (!plan.TokenInput)
         {
             w.OpenBlock("");
-            w.Line("const int T = Steps;");
+            w.Line("int T = __steps;");
             WriteStaging(w, plan);
             w.CloseBlock();
         }
@@ -110,10 +120,13 @@ internal static class ForwardEmitter
     {
         if (plan.TokenInput) return;
         w.Line();
-        w.Line("// Stage the input time-major: x[t, b, :] = input[b, t, :]");
+        w.Line("// Stage the input time-major: x[t, b, :] = input[b, t, :] up to each row's length, zeros after it");
         w.OpenBlock("for (int b = 0; b < B; b++)");
         w.Line("for (int t = 0; t < T; t++)");
-        w.Line($"    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(__A.{plan.StagedInput.Id} + (t * B + b) * InputSize, InputSize));");
+        w.Line("    if (t < __lengths[b])");
+        w.Line($"        input.Slice((b * Steps + t) * InputSize, InputSize).CopyTo(a.Slice(__A.{plan.StagedInput.Id} + (t * B + b) * InputSize, InputSize));");
+        w.Line("    else");
+        w.Line($"        a.Slice(__A.{plan.StagedInput.Id} + (t * B + b) * InputSize, InputSize).Clear();");
         w.CloseBlock();
     }
 
@@ -127,7 +140,7 @@ internal static class ForwardEmitter
             if (plan.LayersDeclareSteps)
             {
                 w.OpenBlock("");
-                w.Line($"const int T = {layer.StepsName};");
+                w.Line($"int T = {layer.StepsName};");
             }
             layer.Kind.WriteForward(w, plan, layer);
             if (plan.LayersDeclareSteps) w.CloseBlock();
@@ -177,15 +190,77 @@ internal static class ForwardEmitter
     }
 
     /// <summary>Closes <c>Predict</c>'s summary (its lines are written by the caller), then opens the method and checks its arguments.</summary>
-    private static void OpenPredict(SourceWriter w, ModelPlan plan, string inputType)
+    /// <param name="lengths">The overload with per-row lengths (models that read a sequence).</param>
+    private static void OpenPredict(SourceWriter w, ModelPlan plan, string inputType, bool lengths = false)
     {
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        if (plan.TokenInput) w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id is negative or not below <see cref=\"VocabularySize\"/>.</exception>");
-        w.OpenMember($"public void Predict({inputType} input, {Names.Span} output)");
+        if (plan.TokenInput || lengths)
+            w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token id or a length is out of range.</exception>");
+        w.OpenMember(lengths
+            ? $"public void Predict({inputType} input, {Names.ReadOnlySpanInt} lengths, {Names.Span} output)"
+            : $"public void Predict({inputType} input, {Names.Span} output)");
         w.Line("__CheckLength(input.Length, InputLength, \"input\");");
         w.Line("__CheckLength(output.Length, OutputLength, \"output\");");
-        if (plan.TokenInput) w.Line("__CheckTokens(input);");
+        WriteLengthsAndTokenChecks(w, plan, lengths, "input");
+    }
+
+    /// <summary>The documentation line of a <c>lengths</c> parameter.</summary>
+    internal const string LengthsDoc =
+        "/// <paramref name=\"lengths\"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's packed sequences).";
+
+    /// <summary>
+    /// Sets the lengths of this call (every row full, or the caller's, checked first) and checks the token ids of a
+    /// model that reads a sequence; a generating model's single input step has no lengths.
+    /// </summary>
+    internal static void WriteLengthsAndTokenChecks(SourceWriter w, ModelPlan plan, bool lengths, string input)
+    {
+        if (plan.Generates)
+        {
+            if (plan.TokenInput) w.Line($"__CheckTokens({input});");
+            return;
+        }
+        w.Line(lengths ? "__UseLengths(lengths);" : "__UseFullLengths();");
+        if (plan.TokenInput) w.Line($"__CheckTokenRows({input});");
+    }
+
+    /// <summary>The per-row lengths of the current call and the members that set and check them.</summary>
+    private static void WriteLengths(SourceWriter w, ModelPlan plan)
+    {
+        w.Line("/// <summary>Checks <paramref name=\"lengths\"/> (before anything changes) and makes them this call's lengths.</summary>");
+        w.OpenMember($"private void __UseLengths({Names.ReadOnlySpanInt} lengths)");
+        w.Line("if (lengths.Length != BatchSize)");
+        w.Line($"    throw new {Names.ArgumentException}(\"Expected \" + BatchSize + \" lengths (one per row), got \" + lengths.Length + \".\", \"lengths\");");
+        w.Line("int longest = 0, shortest = Steps;");
+        w.OpenBlock("for (int b = 0; b < BatchSize; b++)");
+        w.Line("int n = lengths[b];");
+        w.Line("if ((uint)n > Steps)");
+        w.Line("    throw new global::System.ArgumentOutOfRangeException(\"lengths\", n, \"Row \" + b + \" has length \" + n + \"; lengths must be in [0, \" + Steps + \"].\");");
+        w.Line("if (n > longest) longest = n;");
+        w.Line("if (n < shortest) shortest = n;");
+        w.CloseBlock();
+        w.Line("lengths.CopyTo(__lengths);");
+        w.Line("__steps = longest;");
+        w.Line("__shortest = shortest;");
+        w.CloseBlock();
+        w.Line();
+        w.Line("/// <summary>Every row has length <see cref=\"Steps\"/>.</summary>");
+        w.OpenMember("private void __UseFullLengths()");
+        w.Line("if (__shortest != Steps) global::System.Array.Fill(__lengths, Steps);");
+        w.Line("__steps = Steps;");
+        w.Line("__shortest = Steps;");
+        w.CloseBlock();
+        w.Line();
+        if (plan.TokenInput)
+        {
+            w.Line("/// <summary>The token ids of every row's valid steps (padding may hold anything).</summary>");
+            w.OpenMember($"private void __CheckTokenRows({Names.ReadOnlySpanInt} tokens)");
+            w.OpenBlock("for (int b = 0; b < BatchSize; b++)");
+            w.Line("__CheckTokens(tokens.Slice(b * Steps, __lengths[b]));");
+            w.CloseBlock();
+            w.CloseBlock();
+            w.Line();
+        }
     }
 
     private static string FeedBackText(FeedBackKind kind) => kind switch
@@ -237,6 +312,17 @@ internal static class ForwardEmitter
         w.Line($"/// The decoder starts from the encoder's final state and reads a zero vector, then each previous output ({FeedBackText(plan.FeedBack)}: greedy decoding).");
         w.Line("/// Allocates nothing.");
         OpenPredict(w, plan, inputType);
+        w.Line("__Predict(input, output);");
+        w.CloseBlock();
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line($"/// Encodes <paramref name=\"input\"/> {inputShape}, each row up to its length, and decodes {plan.OutputSteps} steps into <paramref name=\"output\"/> [B, OutputSteps, Y].");
+        w.Line(LengthsDoc);
+        OpenPredict(w, plan, inputType, lengths: true);
+        w.Line("__Predict(input, output);");
+        w.CloseBlock();
+        w.Line();
+        w.OpenMember($"private void __Predict({inputType} input, {Names.Span} output)");
         w.Line("__Encode(input, dropout: false);");
         w.Line("__HandOver();");
         w.Line("// The decoder's streaming state: the handed-over state for its first layer, zeros for the others.");
@@ -267,15 +353,24 @@ internal static class ForwardEmitter
         var o = plan.Output;
         if (plan.OutputIsSequence)
         {
-            w.Line("// output[b, t, :] = y[t, b, :]");
+            w.Line("// output[b, t, :] = y[t, b, :] up to each row's length, zeros after it");
             w.Line($"{Names.ReadOnlySpan} y = new {Names.ReadOnlySpan}(__work, __A.{o.Id}, __A.{o.Id}_len);");
             w.Line("for (int b = 0; b < BatchSize; b++)");
             w.Line("    for (int t = 0; t < Steps; t++)");
-            w.Line("        y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));");
+            w.Line("        if (t < __lengths[b])");
+            w.Line("            y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));");
+            w.Line("        else");
+            w.Line("            output.Slice((b * Steps + t) * OutputSize, OutputSize).Clear();");
         }
         else
         {
-            w.Line($"new {Names.ReadOnlySpan}(__work, __A.{o.Id}, __A.{o.Id}_len).CopyTo(output);");
+            w.Line("// output[b, :] = y[b, :]; zeros for a row of length 0");
+            w.Line($"{Names.ReadOnlySpan} y = new {Names.ReadOnlySpan}(__work, __A.{o.Id}, __A.{o.Id}_len);");
+            w.Line("for (int b = 0; b < BatchSize; b++)");
+            w.Line("    if (__lengths[b] == 0)");
+            w.Line("        output.Slice(b * OutputSize, OutputSize).Clear();");
+            w.Line("    else");
+            w.Line("        y.Slice(b * OutputSize, OutputSize).CopyTo(output.Slice(b * OutputSize, OutputSize));");
         }
     }
 }

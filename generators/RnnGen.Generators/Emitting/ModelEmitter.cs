@@ -198,6 +198,9 @@ internal static class ModelEmitter
     private static void WriteFieldsAndConstruction(SourceWriter w, ModelPlan plan)
     {
         var spec = plan.Spec;
+        w.Member("private readonly int[] __lengths = new int[BatchSize]; // each row's length in the current call");
+        w.Member("private int __steps = Steps; // the longest row of the current call: the steps the time loops run");
+        w.Member("private int __shortest = Steps; // the shortest row: before it no row has ended");
         w.Member("private readonly float[] __parameters = new float[ParameterCount];");
         w.Member("private readonly float[] __gradients = new float[ParameterCount];");
         w.Member($"private readonly float[] __work = new float[{plan.WorkSize}];");
@@ -231,6 +234,7 @@ internal static class ModelEmitter
         w.Line("/// The same seed gives the same numbers on every machine.");
         w.Line("/// </summary>");
         w.OpenMember($"public {Parsing.Identifiers.Escape(spec.ClassName)}(int seed)");
+        w.Line("global::System.Array.Fill(__lengths, Steps);");
         w.Line($"{Names.Random} rng = new {Names.Random}(seed);");
         if (plan.HasDropout) w.Line($"__dropoutRandom = new {Names.Random}(unchecked(seed * 31 + 17)); // dropout masks in training");
         w.Line($"{Names.Span} p = __parameters;");
@@ -338,7 +342,10 @@ internal static class ModelEmitter
         w.Line("/// <summary>Copies every recurrent layer's final state into its initial state, for the next call.</summary>");
         w.OpenMember("private void __CarryFinalState()");
         w.Line($"{Names.Span} a = __work;");
-        w.Line("const int T = Steps, B = BatchSize;");
+        w.Line("const int B = BatchSize;");
+        w.OpenBlock("for (int b = 0; b < B; b++)");
+        w.Line("int last = __lengths[b] - 1; // each row's own last step");
+        w.Line("if (last < 0) continue; // a row of length 0 keeps its state");
         foreach (var layer in plan.Layers)
         {
             int H = layer.Spec.Size, DH = H * layer.Spec.Directions;
@@ -346,16 +353,15 @@ internal static class ModelEmitter
             {
                 foreach (var dir in sub.Directions)
                 {
-                    string step = dir.Reverse ? "0" : "(T - 1)";
-                    string col = dir.Reverse ? $" + {H}" : "";
-                    w.Line($"// {layer.Spec.Name}{dir.Suffix}: h{(dir.InitialC is null ? "" : " and c")} after its last step ({(dir.Reverse ? "t = 0" : "t = T-1")})");
-                    w.Line("for (int b = 0; b < B; b++)");
-                    w.Line($"    a.Slice(__A.{sub.Output.Id} + ({step} * B + b) * {DH}{col}, {H}).CopyTo(a.Slice(__A.{dir.InitialH.Id} + b * {H}, {H}));");
+                    string step = dir.Reverse ? "0" : "last";
+                    w.Line($"// {layer.Spec.Name}{dir.Suffix}: h{(dir.InitialC is null ? "" : " and c")} after its last step ({(dir.Reverse ? "t = 0" : "t = length - 1")})");
+                    w.Line($"a.Slice(__A.{sub.Output.Id} + ({step} * B + b) * {DH}{Names.Plus(dir.OutputColumn)}, {H}).CopyTo(a.Slice(__A.{dir.InitialH.Id} + b * {H}, {H}));");
                     if (dir.InitialC is not null)
-                        w.Line($"a.Slice(__A.{dir.Cell!.Id} + {step} * B * {H}, B * {H}).CopyTo(a.Slice(__A.{dir.InitialC.Id}, __A.{dir.InitialC.Id}_len));");
+                        w.Line($"a.Slice(__A.{dir.Cell!.Id} + ({step} * B + b) * {H}, {H}).CopyTo(a.Slice(__A.{dir.InitialC.Id} + b * {H}, {H}));");
                 }
             }
         }
+        w.CloseBlock();
         w.CloseBlock();
         w.Line();
         w.Line(plan.SupportsStep

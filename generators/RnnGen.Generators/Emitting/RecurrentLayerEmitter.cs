@@ -52,6 +52,16 @@ internal static class RecurrentLayerEmitter
                 }
                 w.OpenBlock("for (int s = 0; s < T; s++)");
                 w.Line(dir.Reverse ? "int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction" : "int t = s, t_prev = t - 1; // t_prev: the step before");
+                if (dir.Reverse && layer.FollowsLengths)
+                {
+                    w.Line("// A row whose last step is t starts here, from the initial state: put it where h[t_prev] is read.");
+                    w.Line("if (s > 0 && t_prev >= __shortest)");
+                    w.Line("    for (int b = 0; b < B; b++)");
+                    w.OpenBlock("        if (__lengths[b] == t_prev)");
+                    w.Line($"h0.Slice(b * {H}, {H}).CopyTo(hs.Slice((t_prev * B + b) * {DH}{Names.Plus(dir.OutputColumn)}, {H}));");
+                    if (dir.Cell is not null) w.Line($"c0.Slice(b * {H}, {H}).CopyTo(cs.Slice((t_prev * B + b) * {H}, {H}));");
+                    w.CloseBlock();
+                }
                 w.Line($"{Names.Span} g = gates.Slice(t * B * {GH}, B * {GH});");
                 // h[t-1] rows for all batch rows: stride DH in the output sequence, or the initial state (stride H).
                 w.Line($"{Names.ReadOnlySpan} h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * {DH}{Names.Plus(dir.OutputColumn)}, (B - 1) * {DH} + {H}); // h[t-1], [B, {H}]");
@@ -61,6 +71,13 @@ internal static class RecurrentLayerEmitter
                     CellPrevious: $"s == 0 ? c0.Slice(b * {H}, {H}) : cs.Slice((t_prev * B + b) * {H}, {H})",
                     CellOut: $"cs.Slice((t * B + b) * {H}, {H})",
                     HiddenOut: $"hs.Slice((t * B + b) * {DH}{Names.Plus(dir.OutputColumn)}, {H})"));
+                if (layer.FollowsLengths)
+                {
+                    w.Line("// Rows that have ended keep h = 0 past their length (padding changes nothing).");
+                    w.Line("if (t >= __shortest)");
+                    w.Line("    for (int b = 0; b < B; b++)");
+                    w.Line($"        if (t >= __lengths[b]) hs.Slice((t * B + b) * {DH}{Names.Plus(dir.OutputColumn)}, {H}).Clear();");
+                }
                 w.CloseBlock();
                 w.CloseBlock();
             }
@@ -97,7 +114,8 @@ internal static class RecurrentLayerEmitter
             {
                 string label = $"{spec.Name}{dir.Suffix}";
                 string hOff = Names.Plus(dir.OutputColumn);
-                w.OpenBlock($"// {label} backward{(dir.Reverse ? " (the backward direction: its steps are undone t = 0 … T-1)" : ", t = T-1 … 0")}");
+                w.Line($"// {label} backward{(dir.Reverse ? " (the backward direction: its steps are undone t = 0 … T-1)" : ", t = T-1 … 0")}");
+                w.OpenBlock("if (T > 0)");
                 w.Line($"{Names.ReadOnlySpan} gates = a.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len);");
                 w.Line($"{Names.Span} dgates = d.Slice(__A.{dir.Gates.Id}, __A.{dir.Gates.Id}_len); // dL/d(pre-activations) per step");
                 w.Line($"{Names.ReadOnlySpan} hs = a.Slice(__A.{o.Id}, __A.{o.Id}_len);");
@@ -126,6 +144,7 @@ internal static class RecurrentLayerEmitter
                 w.Line($"{Names.Span} dh_prev = s == 0 ? dh0 : dhs.Slice(t_prev * B * {DH}{hOff}, (B - 1) * {DH} + {H});");
                 w.Line(D == 2 ? $"int ldh = s == 0 ? {H} : {DH};" : $"const int ldh = {H};");
                 w.OpenBlock("for (int b = 0; b < B; b++)");
+                if (layer.FollowsLengths) w.Line("if (t >= __lengths[b]) continue; // padding: no gradient");
                 w.Line("int row = t * B + b;");
                 w.Line($"{Names.Span} dh = dhs.Slice(row * {DH}{hOff}, {H});");
                 cell.WriteRowBackward(w, spec, $"hs.Slice(row * {DH}{hOff}, {H})");
@@ -148,7 +167,7 @@ internal static class RecurrentLayerEmitter
                 int m = cell.HiddenProductRows(spec);
                 string whhGrad = m == GH ? dW(dir.Whh) : $"g.Slice(__P.{dir.Whh.Id}, {m * H})";
                 w.Line(cell.HiddenWeightGradientComment(spec));
-                if (layer.Steps > 1) w.Line($"{Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {whhGrad}, (T - 1) * B, {m}, {H});");
+                if (layer.Steps > 1) w.Line($"if (T > 1) {Names.Blas}.OuterProductAdd({gradRows}, {GH}, {hRows}, {DH}, {whhGrad}, (T - 1) * B, {m}, {H});");
                 w.Line($"{Names.Blas}.OuterProductAdd({firstRows}, {GH}, h0, {H}, {whhGrad}, B, {m}, {H});");
                 cell.WriteOtherHiddenWeightGradients(w, spec, dir);
                 string dx = $"{Names.Blas}.MatMulAdd(dgates, {GH}, p.Slice(__P.{dir.Wih.Id}, __P.{dir.Wih.Id}_len), d.Slice(__A.{x.Id}, __A.{x.Id}_len), {inW}, T * B, {GH}, {inW});";

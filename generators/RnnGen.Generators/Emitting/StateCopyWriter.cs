@@ -11,14 +11,18 @@ namespace RnnGen.Generators.Emitting;
 /// </summary>
 internal static class StateCopyWriter
 {
-    /// <summary>destination[b] = source[b] for every copy and batch row.</summary>
+    /// <summary>destination[b] = source[b] for every copy and batch row (zero for a row of length 0).</summary>
     public static void WriteCopies(SourceWriter w, IEnumerable<StateCopy> copies)
     {
         foreach (var c in copies)
         {
             w.Line($"// {c.What}");
-            w.Line("for (int b = 0; b < B; b++)");
+            w.OpenBlock("for (int b = 0; b < B; b++)");
+            w.Line("if (__lengths[b] == 0)");
+            w.Line($"    a.Slice({Destination(c)}, {c.Length}).Clear();");
+            w.Line("else");
             w.Line($"    a.Slice({Source(c)}, {c.Length}).CopyTo(a.Slice({Destination(c)}, {c.Length}));");
+            w.CloseBlock();
         }
     }
 
@@ -29,11 +33,13 @@ internal static class StateCopyWriter
         {
             w.Line($"// forward: {c.What}   =>   d(source) += d(copy)");
             w.Line("for (int b = 0; b < B; b++)");
-            w.Line($"    {Names.Elementwise}.Accumulate(d.Slice({Destination(c)}, {c.Length}), d.Slice({Source(c)}, {c.Length}));");
+            w.Line("    if (__lengths[b] != 0)");
+            w.Line($"        {Names.Elementwise}.Accumulate(d.Slice({Destination(c)}, {c.Length}), d.Slice({Source(c)}, {c.Length}));");
         }
     }
 
-    private static string Source(StateCopy c) => $"__A.{c.Source.Id}{Names.Plus(c.SourceOffset)} + b * {c.SourceStride}";
+    private static string Source(StateCopy c) =>
+        $"__A.{c.Source.Id}{Names.Plus(c.SourceOffset)}{(c.StepStride == 0 ? "" : $" + (__lengths[b] - 1) * {c.StepStride}")} + b * {c.SourceStride}";
 
     private static string Destination(StateCopy c) => $"__A.{c.Destination.Id}{Names.Plus(c.DestinationOffset)} + b * {c.DestinationStride}";
 }

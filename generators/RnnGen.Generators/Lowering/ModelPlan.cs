@@ -33,11 +33,14 @@ internal sealed record TensorPlan(string Name, string Id, int[] Shape, int Offse
 internal sealed record Region(string Id, int Offset, int Length, string Description);
 
 /// <summary>
-/// One copy of the encoder–decoder hand-over, for every batch row b: <see cref="Length"/> floats
-/// from <c>Source + SourceOffset + b · SourceStride</c> to <c>Destination + DestinationOffset + b · DestinationStride</c>.
+/// One copy of a state (a collapsing layer's final state, the encoder–decoder hand-over), for every batch row b:
+/// <see cref="Length"/> floats from <c>Source + SourceOffset + b · SourceStride</c> (plus, when <see cref="StepStride"/>
+/// is not 0, <c>(length_b − 1) · StepStride</c>: the row's own last step) to
+/// <c>Destination + DestinationOffset + b · DestinationStride</c>. A row of length 0 has no state: its destination is zero.
 /// The forward pass copies; the backward pass adds the destination's gradient to the source's.
 /// </summary>
-internal sealed record StateCopy(string What, Region Source, int SourceOffset, int SourceStride, Region Destination, int DestinationOffset, int DestinationStride, int Length);
+internal sealed record StateCopy(string What, Region Source, int SourceOffset, int SourceStride, int StepStride,
+    Region Destination, int DestinationOffset, int DestinationStride, int Length);
 
 /// <summary>One direction of one stacked layer of a recurrent attribute.</summary>
 internal sealed class DirectionPlan
@@ -104,10 +107,12 @@ internal sealed class LayerPlan
     public int Index { get; }
     /// <summary>The steps this layer runs: T, or OutputSteps for a layer of an encoder–decoder model's decoder.</summary>
     public int Steps { get; set; }
-    /// <summary>The generated constant naming <see cref="Steps"/>: <c>Steps</c> or <c>OutputSteps</c>.</summary>
+    /// <summary>What the generated code reads for the steps this layer runs: <c>__steps</c> (the longest row of the call) or <c>OutputSteps</c>.</summary>
     public string StepsName { get; set; } = "Steps";
     /// <summary>Part of the decoder of an encoder–decoder model.</summary>
     public bool InDecoder { get; set; }
+    /// <summary>Runs over the model's input sequence, so each row stops at its own length (every layer but a decoder's).</summary>
+    public bool FollowsLengths => !InDecoder;
     public LayerWiring Wiring { get; }
     /// <summary>A C# identifier derived from the layer's name.</summary>
     public string Id { get; }

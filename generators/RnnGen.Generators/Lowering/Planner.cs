@@ -53,7 +53,7 @@ internal static class Planner
             plan.Layers.Add(layer);
             layer.InDecoder = plan.DecoderStart >= 0 && i >= plan.DecoderStart;
             layer.Steps = layer.InDecoder ? spec.OutputSteps : spec.Steps;
-            layer.StepsName = layer.InDecoder ? "OutputSteps" : "Steps";
+            layer.StepsName = layer.InDecoder ? "OutputSteps" : "__steps"; // the encoder runs to the longest row of the call
             if (i == plan.DecoderStart)
             {
                 int T = layer.Steps, B = spec.BatchSize;
@@ -80,19 +80,18 @@ internal static class Planner
         var encoder = plan.Layers[plan.EncoderState];
         var decoder = plan.Layers[plan.DecoderStart];
         int He = encoder.Spec.Size, DHe = He * encoder.Spec.Directions, Hd = decoder.Spec.Size;
-        int last = (encoder.Steps - 1) * plan.B; // rows before the encoder's last step
         for (int k = 0; k < encoder.SubLayers.Count; k++)
         {
             var es = encoder.SubLayers[k];
             var dd = decoder.SubLayers[k].Directions[0];
             string label = $"{encoder.Spec.Name}_l{k} → {decoder.Spec.Name}_l{k}";
-            plan.HandOver.Add(new StateCopy(label + ": h after the last step", es.Output, last * DHe, DHe, dd.InitialH, 0, Hd, He));
+            plan.HandOver.Add(new StateCopy(label + ": h after each row's last step", es.Output, 0, DHe, plan.B * DHe, dd.InitialH, 0, Hd, He));
             if (encoder.Spec.Bidirectional)
-                plan.HandOver.Add(new StateCopy(label + ": backward h after step 0", es.Output, He, DHe, dd.InitialH, He, Hd, He));
+                plan.HandOver.Add(new StateCopy(label + ": backward h after step 0", es.Output, He, DHe, 0, dd.InitialH, He, Hd, He));
             if (dd.InitialC is null) continue;
-            plan.HandOver.Add(new StateCopy(label + ": c after the last step", es.Directions[0].Cell!, last * He, He, dd.InitialC, 0, Hd, He));
+            plan.HandOver.Add(new StateCopy(label + ": c after each row's last step", es.Directions[0].Cell!, 0, He, plan.B * He, dd.InitialC, 0, Hd, He));
             if (encoder.Spec.Bidirectional)
-                plan.HandOver.Add(new StateCopy(label + ": backward c after step 0", es.Directions[1].Cell!, 0, He, dd.InitialC, He, Hd, He));
+                plan.HandOver.Add(new StateCopy(label + ": backward c after step 0", es.Directions[1].Cell!, 0, He, 0, dd.InitialC, He, Hd, He));
         }
     }
 

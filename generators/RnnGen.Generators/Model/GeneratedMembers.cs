@@ -102,6 +102,15 @@ internal static class GeneratedMembers
         Method(Float, "ComputeLoss", input, target);
         Method(Float, "TrainStep", input, target, Optimizer);
         Method("bool", "TryTrainStep", input, target, Optimizer, "out " + Float);
+        if (mode != SequenceMode.OneToMany)
+        {
+            // Rows of different lengths: every model that reads a sequence (an encoder-decoder's source).
+            Method("void", "Predict", input, IntSpan, Span);
+            Method(Float, "ComputeGradients", input, IntSpan, target);
+            Method(Float, "ComputeLoss", input, IntSpan, target);
+            Method(Float, "TrainStep", input, IntSpan, target, Optimizer);
+            Method("bool", "TryTrainStep", input, IntSpan, target, Optimizer, "out " + Float);
+        }
         if (supportsStep) Method("void", "Step", input, Span);
         Property("CarryState", "bool", settable: true);
         Method("void", "ResetState");

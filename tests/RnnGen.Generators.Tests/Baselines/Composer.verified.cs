@@ -113,6 +113,12 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly int[] __lengths = new int[BatchSize]; // each row's length in the current call
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __steps = Steps; // the longest row of the current call: the steps the time loops run
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __shortest = Steps; // the shortest row: before it no row has ended
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __parameters = new float[ParameterCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __gradients = new float[ParameterCount];
@@ -143,6 +149,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Composer(int seed)
         {
+            global::System.Array.Fill(__lengths, Steps);
             global::RnnGen.Initialization.RnnRandom rng = new global::RnnGen.Initialization.RnnRandom(seed);
             global::System.Span<float> p = __parameters;
             global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(__P.emb_weight, __P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
@@ -251,8 +258,7 @@ namespace Demo
         /// the sequence (or sample instead of taking the most likely output). <see cref="CarryState"/> does not apply. Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id is negative or not below
-        /// <see cref="VocabularySize"/>.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id or a length is out of range.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
         {
@@ -309,14 +315,18 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> p = __parameters;
             global::System.Span<float> a = __work;
-            const int T = Steps, B = BatchSize;
+            int T = __steps; // the longest row of this call
+            const int B = BatchSize;
 
             // ── Layer 0: Embedding(40, 16) 'emb' ──
             // e[t, b, :] = emb.weight[input[b, t], :]   [V, D] = [40, 16]
             for (int b = 0; b < B; b++)
             {
                 for (int t = 0; t < T; t++)
-                    p.Slice(__P.emb_weight + input[b * T + t] * 16, 16).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 16, 16));
+                    if (t < __lengths[b])
+                        p.Slice(__P.emb_weight + input[b * Steps + t] * 16, 16).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 16, 16));
+                    else // padding: any id, read as zeros
+                        a.Slice(__A.emb_out + (t * B + b) * 16, 16).Clear();
             }
 
             // ── Layer 1: Lstm(64) 'lstm' ──
@@ -350,6 +360,10 @@ namespace Demo
                             s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64),
                             cs.Slice((t * B + b) * 64, 64),
                             hs.Slice((t * B + b) * 64, 64));
+                    // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                    if (t >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (t >= __lengths[b]) hs.Slice((t * B + b) * 64, 64).Clear();
                 }
             }
 
@@ -428,7 +442,8 @@ namespace Demo
             {
                 x[b * Steps] = input[b];
                 for (int t = 1; t < Steps; t++)
-                    x[b * Steps + t] = targets[b * Steps + t - 1]; // VocabularySize == OutputSize (RNN0030)
+                    // VocabularySize == OutputSize (RNN0030); an ignored target feeds id 0
+                    x[b * Steps + t] = targets[b * Steps + t - 1] == -100 ? 0 : targets[b * Steps + t - 1];
             }
         }
 
@@ -457,11 +472,11 @@ namespace Demo
         {
             for (int i = 0; i < targets.Length; i++)
             {
-                if ((uint)targets[i] >= OutputSize)
+                if ((uint)targets[i] >= OutputSize && targets[i] != -100)
                     throw new global::System.ArgumentOutOfRangeException(
                         "targets",
                         targets[i],
-                        "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+                        "Target at index " + i + " is " + targets[i] + "; ids must be in [0, " + OutputSize + ") or -100.");
             }
         }
 
@@ -511,23 +526,36 @@ namespace Demo
             return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
-        /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
+        /// <summary>
+        /// The loss, the mean over the targets that count (steps within each row's length; a class target of -100 is ignored, as
+        /// PyTorch's ignore_index); writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer. No target: 0.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
-            const float scale = 1f / TargetLength; // mean reduction
             global::System.Span<float> y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
             global::System.Span<float> dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
+            int count = 0;
+            for (int b = 0; b < BatchSize; b++)
+            for (int t = 0; t < Steps; t++)
+            {
+                int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
+                if (t >= __lengths[b] || targets[target] == -100) continue;
+                count++;
+            }
+            if (count == 0) return 0f; // nothing to learn from: no loss, no gradient
+            float scale = 1f / count; // mean reduction
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < Steps; t++)
             {
                 int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
+                if (t >= __lengths[b] || targets[target] == -100) continue;
                 // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
                 sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(
                     y.Slice(row * 40, 40), targets[target], dy.Slice(row * 40, 40), scale);
             }
-            return (float)(sum / TargetLength);
+            return (float)(sum / count);
         }
 
         /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
@@ -539,7 +567,7 @@ namespace Demo
             global::System.Span<float> g = __gradients;
             global::System.ReadOnlySpan<float> a = __work;
             global::System.Span<float> d = __dwork;
-            const int T = Steps, B = BatchSize;
+            int T = __steps; const int B = BatchSize;
 
             // ── Layer 2 backward: Dense(40, Softmax) 'fc' ──
             {
@@ -556,6 +584,7 @@ namespace Demo
 
             // ── Layer 1 backward: Lstm(64) 'lstm' ──
             // lstm_l0 backward, t = T-1 … 0
+            if (T > 0)
             {
                 global::System.ReadOnlySpan<float> gates = a.Slice(__A.lstm_l0_gates, __A.lstm_l0_gates_len);
                 global::System.Span<float> dgates = d.Slice(__A.lstm_l0_gates, __A.lstm_l0_gates_len); // dL/d(pre-activations) per step
@@ -580,6 +609,7 @@ namespace Demo
                     const int ldh = 64;
                     for (int b = 0; b < B; b++)
                     {
+                        if (t >= __lengths[b]) continue; // padding: no gradient
                         int row = t * B + b;
                         global::System.Span<float> dh = dhs.Slice(row * 64, 64);
                         // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
@@ -610,7 +640,7 @@ namespace Demo
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(__P.lstm_bias_ih_l0, __P.lstm_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(__P.lstm_bias_hh_l0, __P.lstm_bias_hh_l0_len));
                 // dW_hh += dgates[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                     dgates.Slice(B * 256, (T - 1) * B * 256),
                     256,
                     hs.Slice(0, (T - 1) * B * 64),
@@ -637,10 +667,10 @@ namespace Demo
             // forward: e[t, b, :] = W[input[b, t], :]   =>   dW[input[b, t], :] += de[t, b, :]
             for (int b = 0; b < B; b++)
             {
-                for (int t = 0; t < T; t++)
+                for (int t = 0; t < __lengths[b] && t < T; t++)
                 {
                     global::RnnGen.Kernels.Elementwise.Accumulate(
-                        d.Slice(__A.emb_out + (t * B + b) * 16, 16), g.Slice(__P.emb_weight + input[b * T + t] * 16, 16));
+                        d.Slice(__A.emb_out + (t * B + b) * 16, 16), g.Slice(__P.emb_weight + input[b * Steps + t] * 16, 16));
                 }
             }
         }
@@ -731,11 +761,15 @@ namespace Demo
         private void __CarryFinalState()
         {
             global::System.Span<float> a = __work;
-            const int T = Steps, B = BatchSize;
-            // lstm_l0: h and c after its last step (t = T-1)
+            const int B = BatchSize;
             for (int b = 0; b < B; b++)
-                a.Slice(__A.lstm_l0_out + ((T - 1) * B + b) * 64, 64).CopyTo(a.Slice(__A.lstm_l0_h0 + b * 64, 64));
-            a.Slice(__A.lstm_l0_c + (T - 1) * B * 64, B * 64).CopyTo(a.Slice(__A.lstm_l0_c0, __A.lstm_l0_c0_len));
+            {
+                int last = __lengths[b] - 1; // each row's own last step
+                if (last < 0) continue; // a row of length 0 keeps its state
+                // lstm_l0: h and c after its last step (t = length - 1)
+                a.Slice(__A.lstm_l0_out + (last * B + b) * 64, 64).CopyTo(a.Slice(__A.lstm_l0_h0 + b * 64, 64));
+                a.Slice(__A.lstm_l0_c + (last * B + b) * 64, 64).CopyTo(a.Slice(__A.lstm_l0_c0 + b * 64, 64));
+            }
         }
 
         /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call

@@ -102,6 +102,12 @@ namespace CharLmSample
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly int[] __lengths = new int[BatchSize]; // each row's length in the current call
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __steps = Steps; // the longest row of the current call: the steps the time loops run
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __shortest = Steps; // the shortest row: before it no row has ended
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __parameters = new float[ParameterCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __gradients = new float[ParameterCount];
@@ -126,6 +132,7 @@ namespace CharLmSample
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public CharLm(int seed)
         {
+            global::System.Array.Fill(__lengths, Steps);
             global::RnnGen.Initialization.RnnRandom rng = new global::RnnGen.Initialization.RnnRandom(seed);
             global::System.Span<float> p = __parameters;
             // lstm.weight_ih_l0 ~ U(±1/√64)
@@ -232,13 +239,73 @@ namespace CharLmSample
         {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(output.Length, OutputLength, "output");
+            __UseFullLengths();
+            __Predict(input, output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch: <paramref name="input"/> [B, T, X], <paramref name="output"/> [B, T, Y], batch-first and row-major.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id or a length is out of range.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void Predict(
+            global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> output)
+        {
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(output.Length, OutputLength, "output");
+            __UseLengths(lengths);
+            __Predict(input, output);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
             __Forward(input, logits: false, dropout: false);
-            // output[b, t, :] = y[t, b, :]
+            // output[b, t, :] = y[t, b, :] up to each row's length, zeros after it
             global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(__work, __A.fc_out, __A.fc_out_len);
             for (int b = 0; b < BatchSize; b++)
                 for (int t = 0; t < Steps; t++)
-                    y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));
+                    if (t < __lengths[b])
+                        y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(
+                            output.Slice((b * Steps + t) * OutputSize, OutputSize));
+                    else
+                        output.Slice((b * Steps + t) * OutputSize, OutputSize).Clear();
             if (CarryState) __CarryFinalState();
+        }
+
+        /// <summary>Checks <paramref name="lengths"/> (before anything changes) and makes them this call's lengths.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __UseLengths(global::System.ReadOnlySpan<int> lengths)
+        {
+            if (lengths.Length != BatchSize)
+                throw new global::System.ArgumentException(
+                    "Expected " + BatchSize + " lengths (one per row), got " + lengths.Length + ".", "lengths");
+            int longest = 0, shortest = Steps;
+            for (int b = 0; b < BatchSize; b++)
+            {
+                int n = lengths[b];
+                if ((uint)n > Steps)
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "lengths", n, "Row " + b + " has length " + n + "; lengths must be in [0, " + Steps + "].");
+                if (n > longest) longest = n;
+                if (n < shortest) shortest = n;
+            }
+            lengths.CopyTo(__lengths);
+            __steps = longest;
+            __shortest = shortest;
+        }
+
+        /// <summary>Every row has length <see cref="Steps"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __UseFullLengths()
+        {
+            if (__shortest != Steps) global::System.Array.Fill(__lengths, Steps);
+            __steps = Steps;
+            __shortest = Steps;
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
@@ -257,13 +324,17 @@ namespace CharLmSample
         {
             global::System.ReadOnlySpan<float> p = __parameters;
             global::System.Span<float> a = __work;
-            const int T = Steps, B = BatchSize;
+            int T = __steps; // the longest row of this call
+            const int B = BatchSize;
 
-            // Stage the input time-major: x[t, b, :] = input[b, t, :]
+            // Stage the input time-major: x[t, b, :] = input[b, t, :] up to each row's length, zeros after it
             for (int b = 0; b < B; b++)
             {
                 for (int t = 0; t < T; t++)
-                    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(__A.input + (t * B + b) * InputSize, InputSize));
+                    if (t < __lengths[b])
+                        input.Slice((b * Steps + t) * InputSize, InputSize).CopyTo(a.Slice(__A.input + (t * B + b) * InputSize, InputSize));
+                    else
+                        a.Slice(__A.input + (t * B + b) * InputSize, InputSize).Clear();
             }
 
             // ── Layer 0: Lstm(64) 'lstm' ──
@@ -297,6 +368,10 @@ namespace CharLmSample
                             s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64),
                             cs.Slice((t * B + b) * 64, 64),
                             hs.Slice((t * B + b) * 64, 64));
+                    // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                    if (t >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (t >= __lengths[b]) hs.Slice((t * B + b) * 64, 64).Clear();
                 }
             }
 
@@ -342,6 +417,31 @@ namespace CharLmSample
         public float ComputeGradients(
             global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
         {
+            __UseFullLengths();
+            return __Gradients(input, targets, inputGradients);
+        }
+
+        /// <summary>
+        /// <c>ComputeGradients</c> over rows of different lengths: the loss is the mean over the valid targets only, and nothing
+        /// in the padding (input or targets) changes the loss or any gradient. A row of length 0 contributes nothing.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A length, target or token id is out of range; nothing was
+        /// changed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths, global::System.ReadOnlySpan<int> targets)
+        {
+            __UseLengths(lengths);
+            return __Gradients(input, targets, global::System.Span<float>.Empty);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __Gradients(
+            global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(targets.Length, TargetLength, "targets");
             bool wantInputGradients = inputGradients.Length != 0;
@@ -371,11 +471,11 @@ namespace CharLmSample
         {
             for (int i = 0; i < targets.Length; i++)
             {
-                if ((uint)targets[i] >= OutputSize)
+                if ((uint)targets[i] >= OutputSize && targets[i] != -100)
                     throw new global::System.ArgumentOutOfRangeException(
                         "targets",
                         targets[i],
-                        "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+                        "Target at index " + i + " is " + targets[i] + "; ids must be in [0, " + OutputSize + ") or -100.");
             }
         }
 
@@ -385,6 +485,27 @@ namespace CharLmSample
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets)
+        {
+            __UseFullLengths();
+            return __LossOnly(input, targets);
+        }
+
+        /// <summary>
+        /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeLoss(
+            global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths, global::System.ReadOnlySpan<int> targets)
+        {
+            __UseLengths(lengths);
+            return __LossOnly(input, targets);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __LossOnly(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets)
         {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(targets.Length, TargetLength, "targets");
@@ -430,23 +551,75 @@ namespace CharLmSample
             return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
-        /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
+        /// <summary>
+        /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
+        /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state
+        /// are unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float TrainStep(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer)
+        {
+            if (!TryTrainStep(input, lengths, targets, optimizer, out float loss))
+                throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
+                    ? "A gradient is NaN or infinite; the parameters and the optimizer state are unchanged."
+                    : "The loss is " + loss + "; the parameters and the optimizer state are unchanged.");
+            return loss;
+        }
+
+        /// <summary>
+        /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
+        /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public bool TryTrainStep(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer,
+            out float loss)
+        {
+            if (optimizer is null) throw new global::System.ArgumentNullException("optimizer");
+            loss = ComputeGradients(input, lengths, targets);
+            return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
+        }
+
+        /// <summary>
+        /// The loss, the mean over the targets that count (steps within each row's length; a class target of -100 is ignored, as
+        /// PyTorch's ignore_index); writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer. No target: 0.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
-            const float scale = 1f / TargetLength; // mean reduction
             global::System.Span<float> y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
             global::System.Span<float> dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
+            int count = 0;
+            for (int b = 0; b < BatchSize; b++)
+            for (int t = 0; t < Steps; t++)
+            {
+                int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
+                if (t >= __lengths[b] || targets[target] == -100) continue;
+                count++;
+            }
+            if (count == 0) return 0f; // nothing to learn from: no loss, no gradient
+            float scale = 1f / count; // mean reduction
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < Steps; t++)
             {
                 int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
+                if (t >= __lengths[b] || targets[target] == -100) continue;
                 // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
                 sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(
                     y.Slice(row * 36, 36), targets[target], dy.Slice(row * 36, 36), scale);
             }
-            return (float)(sum / TargetLength);
+            return (float)(sum / count);
         }
 
         /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
@@ -458,7 +631,7 @@ namespace CharLmSample
             global::System.Span<float> g = __gradients;
             global::System.ReadOnlySpan<float> a = __work;
             global::System.Span<float> d = __dwork;
-            const int T = Steps, B = BatchSize;
+            int T = __steps; const int B = BatchSize;
 
             // ── Layer 1 backward: Dense(36, Softmax) 'fc' ──
             {
@@ -475,6 +648,7 @@ namespace CharLmSample
 
             // ── Layer 0 backward: Lstm(64) 'lstm' ──
             // lstm_l0 backward, t = T-1 … 0
+            if (T > 0)
             {
                 global::System.ReadOnlySpan<float> gates = a.Slice(__A.lstm_l0_gates, __A.lstm_l0_gates_len);
                 global::System.Span<float> dgates = d.Slice(__A.lstm_l0_gates, __A.lstm_l0_gates_len); // dL/d(pre-activations) per step
@@ -499,6 +673,7 @@ namespace CharLmSample
                     const int ldh = 64;
                     for (int b = 0; b < B; b++)
                     {
+                        if (t >= __lengths[b]) continue; // padding: no gradient
                         int row = t * B + b;
                         global::System.Span<float> dh = dhs.Slice(row * 64, 64);
                         // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
@@ -529,7 +704,7 @@ namespace CharLmSample
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(__P.lstm_bias_ih_l0, __P.lstm_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(__P.lstm_bias_hh_l0, __P.lstm_bias_hh_l0_len));
                 // dW_hh += dgates[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                     dgates.Slice(B * 256, (T - 1) * B * 256),
                     256,
                     hs.Slice(0, (T - 1) * B * 64),
@@ -627,11 +802,15 @@ namespace CharLmSample
         private void __CarryFinalState()
         {
             global::System.Span<float> a = __work;
-            const int T = Steps, B = BatchSize;
-            // lstm_l0: h and c after its last step (t = T-1)
+            const int B = BatchSize;
             for (int b = 0; b < B; b++)
-                a.Slice(__A.lstm_l0_out + ((T - 1) * B + b) * 64, 64).CopyTo(a.Slice(__A.lstm_l0_h0 + b * 64, 64));
-            a.Slice(__A.lstm_l0_c + (T - 1) * B * 64, B * 64).CopyTo(a.Slice(__A.lstm_l0_c0, __A.lstm_l0_c0_len));
+            {
+                int last = __lengths[b] - 1; // each row's own last step
+                if (last < 0) continue; // a row of length 0 keeps its state
+                // lstm_l0: h and c after its last step (t = length - 1)
+                a.Slice(__A.lstm_l0_out + (last * B + b) * 64, 64).CopyTo(a.Slice(__A.lstm_l0_h0 + b * 64, 64));
+                a.Slice(__A.lstm_l0_c + (last * B + b) * 64, 64).CopyTo(a.Slice(__A.lstm_l0_c0 + b * 64, 64));
+            }
         }
 
         /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call

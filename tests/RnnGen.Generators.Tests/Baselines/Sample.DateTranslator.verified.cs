@@ -159,6 +159,12 @@ namespace TranslateSample
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly int[] __lengths = new int[BatchSize]; // each row's length in the current call
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __steps = Steps; // the longest row of the current call: the steps the time loops run
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __shortest = Steps; // the shortest row: before it no row has ended
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __parameters = new float[ParameterCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __gradients = new float[ParameterCount];
@@ -187,6 +193,7 @@ namespace TranslateSample
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public DateTranslator(int seed)
         {
+            global::System.Array.Fill(__lengths, Steps);
             global::RnnGen.Initialization.RnnRandom rng = new global::RnnGen.Initialization.RnnRandom(seed);
             global::System.Span<float> p = __parameters;
             global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(__P.emb_weight, __P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
@@ -351,14 +358,39 @@ namespace TranslateSample
         /// Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id is negative or not below
-        /// <see cref="VocabularySize"/>.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id or a length is out of range.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
         {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(output.Length, OutputLength, "output");
-            __CheckTokens(input);
+            __UseFullLengths();
+            __CheckTokenRows(input);
+            __Predict(input, output);
+        }
+
+        /// <summary>
+        /// Encodes <paramref name="input"/> [B, T] token ids, each row up to its length, and decodes 10 steps into
+        /// <paramref name="output"/> [B, OutputSteps, Y].
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id or a length is out of range.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void Predict(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> output)
+        {
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(output.Length, OutputLength, "output");
+            __UseLengths(lengths);
+            __CheckTokenRows(input);
+            __Predict(input, output);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
+        {
             __Encode(input, dropout: false);
             __HandOver();
             // The decoder's streaming state: the handed-over state for its first layer, zeros for the others.
@@ -384,6 +416,47 @@ namespace TranslateSample
             x.Clear();
             for (int b = 0; b < BatchSize; b++)
                 x[b * OutputSize + global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize))] = 1f;
+        }
+
+        /// <summary>Checks <paramref name="lengths"/> (before anything changes) and makes them this call's lengths.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __UseLengths(global::System.ReadOnlySpan<int> lengths)
+        {
+            if (lengths.Length != BatchSize)
+                throw new global::System.ArgumentException(
+                    "Expected " + BatchSize + " lengths (one per row), got " + lengths.Length + ".", "lengths");
+            int longest = 0, shortest = Steps;
+            for (int b = 0; b < BatchSize; b++)
+            {
+                int n = lengths[b];
+                if ((uint)n > Steps)
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "lengths", n, "Row " + b + " has length " + n + "; lengths must be in [0, " + Steps + "].");
+                if (n > longest) longest = n;
+                if (n < shortest) shortest = n;
+            }
+            lengths.CopyTo(__lengths);
+            __steps = longest;
+            __shortest = shortest;
+        }
+
+        /// <summary>Every row has length <see cref="Steps"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __UseFullLengths()
+        {
+            if (__shortest != Steps) global::System.Array.Fill(__lengths, Steps);
+            __steps = Steps;
+            __shortest = Steps;
+        }
+
+        /// <summary>The token ids of every row's valid steps (padding may hold anything).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __CheckTokenRows(global::System.ReadOnlySpan<int> tokens)
+        {
+            for (int b = 0; b < BatchSize; b++)
+            {
+                __CheckTokens(tokens.Slice(b * Steps, __lengths[b]));
+            }
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
@@ -428,18 +501,21 @@ namespace TranslateSample
 
             // ── Layer 0: Embedding(42, 16) 'emb' ──
             {
-                const int T = Steps;
+                int T = __steps;
                 // e[t, b, :] = emb.weight[input[b, t], :]   [V, D] = [42, 16]
                 for (int b = 0; b < B; b++)
                 {
                     for (int t = 0; t < T; t++)
-                        p.Slice(__P.emb_weight + input[b * T + t] * 16, 16).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 16, 16));
+                        if (t < __lengths[b])
+                            p.Slice(__P.emb_weight + input[b * Steps + t] * 16, 16).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 16, 16));
+                        else // padding: any id, read as zeros
+                            a.Slice(__A.emb_out + (t * B + b) * 16, 16).Clear();
                 }
             }
 
             // ── Layer 1: Gru(64) bidirectional 'encoder' ──
             {
-                const int T = Steps;
+                int T = __steps;
                 // encoder_l0
                 {
                     // gx[t] = W_ih x[t] + b_ih for all t at once   [192 x 16]·[16] -> [192], 24·32 rows
@@ -469,6 +545,10 @@ namespace TranslateSample
                         for (int b = 0; b < B; b++)
                             global::RnnGen.Kernels.Cells.GruForward(
                                 g.Slice(b * 192, 192), gh.Slice(b * 192, 192), h_prev.Slice(b * ldh, 64), hs.Slice((t * B + b) * 128, 64));
+                        // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                        if (t >= __shortest)
+                            for (int b = 0; b < B; b++)
+                                if (t >= __lengths[b]) hs.Slice((t * B + b) * 128, 64).Clear();
                     }
                 }
                 // encoder_l0_reverse: backward direction, t = T-1 … 0
@@ -490,6 +570,13 @@ namespace TranslateSample
                     for (int s = 0; s < T; s++)
                     {
                         int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction
+                        // A row whose last step is t starts here, from the initial state: put it where h[t_prev] is read.
+                        if (s > 0 && t_prev >= __shortest)
+                            for (int b = 0; b < B; b++)
+                                if (__lengths[b] == t_prev)
+                        {
+                            h0.Slice(b * 64, 64).CopyTo(hs.Slice((t_prev * B + b) * 128 + 64, 64));
+                        }
                         global::System.Span<float> g = gates.Slice(t * B * 192, B * 192);
                         // h[t-1], [B, 64]
                         global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128 + 64, (B - 1) * 128 + 64);
@@ -505,6 +592,10 @@ namespace TranslateSample
                                 gh.Slice(b * 192, 192),
                                 h_prev.Slice(b * ldh, 64),
                                 hs.Slice((t * B + b) * 128 + 64, 64));
+                        // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                        if (t >= __shortest)
+                            for (int b = 0; b < B; b++)
+                                if (t >= __lengths[b]) hs.Slice((t * B + b) * 128 + 64, 64).Clear();
                     }
                 }
             }
@@ -516,12 +607,22 @@ namespace TranslateSample
         {
             global::System.Span<float> a = __work;
             const int B = BatchSize;
-            // encoder_l0 → decoder_l0: h after the last step
+            // encoder_l0 → decoder_l0: h after each row's last step
             for (int b = 0; b < B; b++)
-                a.Slice(__A.encoder_l0_out + 94208 + b * 128, 64).CopyTo(a.Slice(__A.decoder_l0_h0 + b * 128, 64));
+            {
+                if (__lengths[b] == 0)
+                    a.Slice(__A.decoder_l0_h0 + b * 128, 64).Clear();
+                else
+                    a.Slice(__A.encoder_l0_out + (__lengths[b] - 1) * 4096 + b * 128, 64).CopyTo(a.Slice(__A.decoder_l0_h0 + b * 128, 64));
+            }
             // encoder_l0 → decoder_l0: backward h after step 0
             for (int b = 0; b < B; b++)
-                a.Slice(__A.encoder_l0_out + 64 + b * 128, 64).CopyTo(a.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64));
+            {
+                if (__lengths[b] == 0)
+                    a.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64).Clear();
+                else
+                    a.Slice(__A.encoder_l0_out + 64 + b * 128, 64).CopyTo(a.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64));
+            }
         }
 
         /// <summary>The decoder's forward pass over the OutputSteps steps, from the handed-over state.</summary>
@@ -534,7 +635,7 @@ namespace TranslateSample
 
             // ── Layer 2: Gru(128) 'decoder' ──
             {
-                const int T = OutputSteps;
+                int T = OutputSteps;
                 // decoder_l0
                 {
                     // gx[t] = W_ih x[t] + b_ih for all t at once   [384 x 11]·[11] -> [384], 10·32 rows
@@ -573,7 +674,7 @@ namespace TranslateSample
 
             // ── Layer 3: Dense(11, Softmax) 'fc' ──
             {
-                const int T = OutputSteps;
+                int T = OutputSteps;
                 // y = softmax(W x + b)   W: [11, 128], rows: every step of every sequence
                 {
                     global::System.Span<float> y = a.Slice(__A.fc_out, __A.fc_out_len);
@@ -623,12 +724,37 @@ namespace TranslateSample
         public float ComputeGradients(
             global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
         {
+            __UseFullLengths();
+            return __Gradients(input, targets, inputGradients);
+        }
+
+        /// <summary>
+        /// <c>ComputeGradients</c> over rows of different lengths: the loss is the mean over the valid targets only, and nothing
+        /// in the padding (input or targets) changes the loss or any gradient. A row of length 0 contributes nothing.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A length, target or token id is out of range; nothing was
+        /// changed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> lengths, global::System.ReadOnlySpan<int> targets)
+        {
+            __UseLengths(lengths);
+            return __Gradients(input, targets, global::System.Span<float>.Empty);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __Gradients(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(targets.Length, TargetLength, "targets");
             bool wantInputGradients = inputGradients.Length != 0;
             if (wantInputGradients) throw new global::System.ArgumentException(
                 "A token model has no input gradient: pass an empty span.", "inputGradients");
-            __CheckTokens(input);
+            __CheckTokenRows(input);
             __CheckClasses(targets);
             __TeacherForceDecoder(targets);
             __Forward(input, logits: true, dropout: true);
@@ -644,11 +770,11 @@ namespace TranslateSample
         {
             for (int i = 0; i < targets.Length; i++)
             {
-                if ((uint)targets[i] >= OutputSize)
+                if ((uint)targets[i] >= OutputSize && targets[i] != -100)
                     throw new global::System.ArgumentOutOfRangeException(
                         "targets",
                         targets[i],
-                        "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+                        "Target at index " + i + " is " + targets[i] + "; ids must be in [0, " + OutputSize + ") or -100.");
             }
         }
 
@@ -659,9 +785,30 @@ namespace TranslateSample
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets)
         {
+            __UseFullLengths();
+            return __LossOnly(input, targets);
+        }
+
+        /// <summary>
+        /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeLoss(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> lengths, global::System.ReadOnlySpan<int> targets)
+        {
+            __UseLengths(lengths);
+            return __LossOnly(input, targets);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __LossOnly(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets)
+        {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(targets.Length, TargetLength, "targets");
-            __CheckTokens(input);
+            __CheckTokenRows(input);
             __CheckClasses(targets);
             __TeacherForceDecoder(targets);
             __Forward(input, logits: true, dropout: false);
@@ -702,6 +849,45 @@ namespace TranslateSample
             return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
+        /// <summary>
+        /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
+        /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state
+        /// are unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float TrainStep(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer)
+        {
+            if (!TryTrainStep(input, lengths, targets, optimizer, out float loss))
+                throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
+                    ? "A gradient is NaN or infinite; the parameters and the optimizer state are unchanged."
+                    : "The loss is " + loss + "; the parameters and the optimizer state are unchanged.");
+            return loss;
+        }
+
+        /// <summary>
+        /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
+        /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public bool TryTrainStep(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer,
+            out float loss)
+        {
+            if (optimizer is null) throw new global::System.ArgumentNullException("optimizer");
+            loss = ComputeGradients(input, lengths, targets);
+            return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
+        }
+
         /// <summary>The decoder's teacher-forced input, time-major [OutputSteps, B, Y]: zeros at step 0, then the target of the step
         /// before.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
@@ -711,26 +897,41 @@ namespace TranslateSample
             x.Clear();
             for (int b = 0; b < BatchSize; b++)
                 for (int t = 1; t < OutputSteps; t++)
-                    x[(t * BatchSize + b) * OutputSize + targets[b * OutputSteps + t - 1]] = 1f;
+                    if (
+                        targets[b * OutputSteps + t - 1] != -100) x[(
+                            t * BatchSize + b) * OutputSize + targets[b * OutputSteps + t - 1]] = 1f;
         }
 
-        /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
+        /// <summary>
+        /// The loss, the mean over the targets that count (steps within each row's length; a class target of -100 is ignored, as
+        /// PyTorch's ignore_index); writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer. No target: 0.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
-            const float scale = 1f / TargetLength; // mean reduction
             global::System.Span<float> y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
             global::System.Span<float> dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
+            int count = 0;
+            for (int b = 0; b < BatchSize; b++)
+            for (int t = 0; t < OutputSteps; t++)
+            {
+                int row = t * BatchSize + b, target = b * OutputSteps + t; // rows are time-major, targets batch-first
+                if (__lengths[b] == 0 || targets[target] == -100) continue;
+                count++;
+            }
+            if (count == 0) return 0f; // nothing to learn from: no loss, no gradient
+            float scale = 1f / count; // mean reduction
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < OutputSteps; t++)
             {
                 int row = t * BatchSize + b, target = b * OutputSteps + t; // rows are time-major, targets batch-first
+                if (__lengths[b] == 0 || targets[target] == -100) continue;
                 // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
                 sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(
                     y.Slice(row * 11, 11), targets[target], dy.Slice(row * 11, 11), scale);
             }
-            return (float)(sum / TargetLength);
+            return (float)(sum / count);
         }
 
         /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
@@ -746,7 +947,7 @@ namespace TranslateSample
 
             // ── Layer 3 backward: Dense(11, Softmax) 'fc' ──
             {
-                const int T = OutputSteps;
+                int T = OutputSteps;
                 {
                     global::System.ReadOnlySpan<float> y = a.Slice(__A.fc_out, __A.fc_out_len);
                     global::System.Span<float> dy = d.Slice(__A.fc_out, __A.fc_out_len);
@@ -776,8 +977,9 @@ namespace TranslateSample
 
             // ── Layer 2 backward: Gru(128) 'decoder' ──
             {
-                const int T = OutputSteps;
+                int T = OutputSteps;
                 // decoder_l0 backward, t = T-1 … 0
+                if (T > 0)
                 {
                     global::System.ReadOnlySpan<float> gates = a.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len);
                     // dL/d(pre-activations) per step
@@ -830,7 +1032,7 @@ namespace TranslateSample
                     global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 384, T * B, g.Slice(__P.decoder_bias_ih_l0, __P.decoder_bias_ih_l0_len));
                     global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 384, T * B, g.Slice(__P.decoder_bias_hh_l0, __P.decoder_bias_hh_l0_len));
                     // dW_hh += dgh[t]ᵀ h[t-1]
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                         dghs.Slice(B * 384, (T - 1) * B * 384),
                         384,
                         hs.Slice(0, (T - 1) * B * 128),
@@ -855,19 +1057,22 @@ namespace TranslateSample
             }
 
             // ── Hand-over backward: forward copied the encoder's final state into the decoder's initial state ──
-            // forward: encoder_l0 → decoder_l0: h after the last step   =>   d(source) += d(copy)
+            // forward: encoder_l0 → decoder_l0: h after each row's last step   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(
-                    d.Slice(__A.decoder_l0_h0 + b * 128, 64), d.Slice(__A.encoder_l0_out + 94208 + b * 128, 64));
+                if (__lengths[b] != 0)
+                    global::RnnGen.Kernels.Elementwise.Accumulate(
+                        d.Slice(__A.decoder_l0_h0 + b * 128, 64), d.Slice(__A.encoder_l0_out + (__lengths[b] - 1) * 4096 + b * 128, 64));
             // forward: encoder_l0 → decoder_l0: backward h after step 0   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(
-                    d.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64), d.Slice(__A.encoder_l0_out + 64 + b * 128, 64));
+                if (__lengths[b] != 0)
+                    global::RnnGen.Kernels.Elementwise.Accumulate(
+                        d.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64), d.Slice(__A.encoder_l0_out + 64 + b * 128, 64));
 
             // ── Layer 1 backward: Gru(64) bidirectional 'encoder' ──
             {
-                const int T = Steps;
+                int T = __steps;
                 // encoder_l0 backward, t = T-1 … 0
+                if (T > 0)
                 {
                     global::System.ReadOnlySpan<float> gates = a.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len);
                     // dL/d(pre-activations) per step
@@ -892,6 +1097,7 @@ namespace TranslateSample
                         int ldh = s == 0 ? 64 : 128;
                         for (int b = 0; b < B; b++)
                         {
+                            if (t >= __lengths[b]) continue; // padding: no gradient
                             int row = t * B + b;
                             global::System.Span<float> dh = dhs.Slice(row * 128, 64);
                             // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -920,7 +1126,7 @@ namespace TranslateSample
                     global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 192, T * B, g.Slice(__P.encoder_bias_ih_l0, __P.encoder_bias_ih_l0_len));
                     global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 192, T * B, g.Slice(__P.encoder_bias_hh_l0, __P.encoder_bias_hh_l0_len));
                     // dW_hh += dgh[t]ᵀ h[t-1]
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                         dghs.Slice(B * 192, (T - 1) * B * 192),
                         192,
                         hs.Slice(0, (T - 1) * B * 128),
@@ -943,6 +1149,7 @@ namespace TranslateSample
                         16);
                 }
                 // encoder_l0_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
+                if (T > 0)
                 {
                     global::System.ReadOnlySpan<float> gates = a.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len);
                     // dL/d(pre-activations) per step
@@ -968,6 +1175,7 @@ namespace TranslateSample
                         int ldh = s == 0 ? 64 : 128;
                         for (int b = 0; b < B; b++)
                         {
+                            if (t >= __lengths[b]) continue; // padding: no gradient
                             int row = t * B + b;
                             global::System.Span<float> dh = dhs.Slice(row * 128 + 64, 64);
                             // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -998,7 +1206,7 @@ namespace TranslateSample
                     global::RnnGen.Kernels.Blas.SumRowsAdd(
                         dghs, 192, T * B, g.Slice(__P.encoder_bias_hh_l0_reverse, __P.encoder_bias_hh_l0_reverse_len));
                     // dW_hh += dgh[t]ᵀ h[t-1]
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                         dghs.Slice(0, (T - 1) * B * 192),
                         192,
                         hs.Slice(B * 128 + 64, (T - 1) * B * 128 - 64),
@@ -1031,14 +1239,14 @@ namespace TranslateSample
 
             // ── Layer 0 backward: Embedding(42, 16) 'emb' ──
             {
-                const int T = Steps;
+                int T = __steps;
                 // forward: e[t, b, :] = W[input[b, t], :]   =>   dW[input[b, t], :] += de[t, b, :]
                 for (int b = 0; b < B; b++)
                 {
-                    for (int t = 0; t < T; t++)
+                    for (int t = 0; t < __lengths[b] && t < T; t++)
                     {
                         global::RnnGen.Kernels.Elementwise.Accumulate(
-                            d.Slice(__A.emb_out + (t * B + b) * 16, 16), g.Slice(__P.emb_weight + input[b * T + t] * 16, 16));
+                            d.Slice(__A.emb_out + (t * B + b) * 16, 16), g.Slice(__P.emb_weight + input[b * Steps + t] * 16, 16));
                     }
                 }
             }

@@ -135,6 +135,12 @@ namespace Demo.Classifiers
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly int[] __lengths = new int[BatchSize]; // each row's length in the current call
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __steps = Steps; // the longest row of the current call: the steps the time loops run
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __shortest = Steps; // the shortest row: before it no row has ended
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __parameters = new float[ParameterCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __gradients = new float[ParameterCount];
@@ -155,6 +161,7 @@ namespace Demo.Classifiers
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public SequenceClassifier(int seed)
         {
+            global::System.Array.Fill(__lengths, Steps);
             global::RnnGen.Initialization.RnnRandom rng = new global::RnnGen.Initialization.RnnRandom(seed);
             global::System.Span<float> p = __parameters;
             // gru.weight_ih_l0 ~ U(±1/√16)
@@ -333,9 +340,71 @@ namespace Demo.Classifiers
         {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(output.Length, OutputLength, "output");
+            __UseFullLengths();
+            __Predict(input, output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch: <paramref name="input"/> [B, T, X], <paramref name="output"/> [B, Y], batch-first and row-major.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id or a length is out of range.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void Predict(
+            global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> output)
+        {
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(output.Length, OutputLength, "output");
+            __UseLengths(lengths);
+            __Predict(input, output);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
             __Forward(input, logits: false, dropout: false);
-            new global::System.ReadOnlySpan<float>(__work, __A.fc_out, __A.fc_out_len).CopyTo(output);
+            // output[b, :] = y[b, :]; zeros for a row of length 0
+            global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(__work, __A.fc_out, __A.fc_out_len);
+            for (int b = 0; b < BatchSize; b++)
+                if (__lengths[b] == 0)
+                    output.Slice(b * OutputSize, OutputSize).Clear();
+                else
+                    y.Slice(b * OutputSize, OutputSize).CopyTo(output.Slice(b * OutputSize, OutputSize));
             if (CarryState) __CarryFinalState();
+        }
+
+        /// <summary>Checks <paramref name="lengths"/> (before anything changes) and makes them this call's lengths.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __UseLengths(global::System.ReadOnlySpan<int> lengths)
+        {
+            if (lengths.Length != BatchSize)
+                throw new global::System.ArgumentException(
+                    "Expected " + BatchSize + " lengths (one per row), got " + lengths.Length + ".", "lengths");
+            int longest = 0, shortest = Steps;
+            for (int b = 0; b < BatchSize; b++)
+            {
+                int n = lengths[b];
+                if ((uint)n > Steps)
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "lengths", n, "Row " + b + " has length " + n + "; lengths must be in [0, " + Steps + "].");
+                if (n > longest) longest = n;
+                if (n < shortest) shortest = n;
+            }
+            lengths.CopyTo(__lengths);
+            __steps = longest;
+            __shortest = shortest;
+        }
+
+        /// <summary>Every row has length <see cref="Steps"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __UseFullLengths()
+        {
+            if (__shortest != Steps) global::System.Array.Fill(__lengths, Steps);
+            __steps = Steps;
+            __shortest = Steps;
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
@@ -354,13 +423,17 @@ namespace Demo.Classifiers
         {
             global::System.ReadOnlySpan<float> p = __parameters;
             global::System.Span<float> a = __work;
-            const int T = Steps, B = BatchSize;
+            int T = __steps; // the longest row of this call
+            const int B = BatchSize;
 
-            // Stage the input time-major: x[t, b, :] = input[b, t, :]
+            // Stage the input time-major: x[t, b, :] = input[b, t, :] up to each row's length, zeros after it
             for (int b = 0; b < B; b++)
             {
                 for (int t = 0; t < T; t++)
-                    input.Slice((b * T + t) * InputSize, InputSize).CopyTo(a.Slice(__A.input + (t * B + b) * InputSize, InputSize));
+                    if (t < __lengths[b])
+                        input.Slice((b * Steps + t) * InputSize, InputSize).CopyTo(a.Slice(__A.input + (t * B + b) * InputSize, InputSize));
+                    else
+                        a.Slice(__A.input + (t * B + b) * InputSize, InputSize).Clear();
             }
 
             // ── Layer 0: Gru(16) ×2 bidirectional 'gru' ──
@@ -392,6 +465,10 @@ namespace Demo.Classifiers
                     for (int b = 0; b < B; b++)
                         global::RnnGen.Kernels.Cells.GruForward(
                             g.Slice(b * 48, 48), gh.Slice(b * 48, 48), h_prev.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32, 16));
+                    // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                    if (t >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (t >= __lengths[b]) hs.Slice((t * B + b) * 32, 16).Clear();
                 }
             }
             // gru_l0_reverse: backward direction, t = T-1 … 0
@@ -410,6 +487,13 @@ namespace Demo.Classifiers
                 for (int s = 0; s < T; s++)
                 {
                     int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction
+                    // A row whose last step is t starts here, from the initial state: put it where h[t_prev] is read.
+                    if (s > 0 && t_prev >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (__lengths[b] == t_prev)
+                    {
+                        h0.Slice(b * 16, 16).CopyTo(hs.Slice((t_prev * B + b) * 32 + 16, 16));
+                    }
                     global::System.Span<float> g = gates.Slice(t * B * 48, B * 48);
                     // h[t-1], [B, 16]
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
@@ -422,6 +506,10 @@ namespace Demo.Classifiers
                     for (int b = 0; b < B; b++)
                         global::RnnGen.Kernels.Cells.GruForward(
                             g.Slice(b * 48, 48), gh.Slice(b * 48, 48), h_prev.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32 + 16, 16));
+                    // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                    if (t >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (t >= __lengths[b]) hs.Slice((t * B + b) * 32 + 16, 16).Clear();
                 }
             }
             // gru_l1
@@ -453,6 +541,10 @@ namespace Demo.Classifiers
                     for (int b = 0; b < B; b++)
                         global::RnnGen.Kernels.Cells.GruForward(
                             g.Slice(b * 48, 48), gh.Slice(b * 48, 48), h_prev.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32, 16));
+                    // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                    if (t >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (t >= __lengths[b]) hs.Slice((t * B + b) * 32, 16).Clear();
                 }
             }
             // gru_l1_reverse: backward direction, t = T-1 … 0
@@ -472,6 +564,13 @@ namespace Demo.Classifiers
                 for (int s = 0; s < T; s++)
                 {
                     int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction
+                    // A row whose last step is t starts here, from the initial state: put it where h[t_prev] is read.
+                    if (s > 0 && t_prev >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (__lengths[b] == t_prev)
+                    {
+                        h0.Slice(b * 16, 16).CopyTo(hs.Slice((t_prev * B + b) * 32 + 16, 16));
+                    }
                     global::System.Span<float> g = gates.Slice(t * B * 48, B * 48);
                     // h[t-1], [B, 16]
                     global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 32 + 16, (B - 1) * 32 + 16);
@@ -484,14 +583,28 @@ namespace Demo.Classifiers
                     for (int b = 0; b < B; b++)
                         global::RnnGen.Kernels.Cells.GruForward(
                             g.Slice(b * 48, 48), gh.Slice(b * 48, 48), h_prev.Slice(b * ldh, 16), hs.Slice((t * B + b) * 32 + 16, 16));
+                    // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                    if (t >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (t >= __lengths[b]) hs.Slice((t * B + b) * 32 + 16, 16).Clear();
                 }
             }
-            // gru: final state = h after step T-1
+            // gru: final state = h after each row's last step
             for (int b = 0; b < B; b++)
-                a.Slice(__A.gru_l1_out + 6272 + b * 32, 16).CopyTo(a.Slice(__A.gru_final + b * 32, 16));
+            {
+                if (__lengths[b] == 0)
+                    a.Slice(__A.gru_final + b * 32, 16).Clear();
+                else
+                    a.Slice(__A.gru_l1_out + (__lengths[b] - 1) * 128 + b * 32, 16).CopyTo(a.Slice(__A.gru_final + b * 32, 16));
+            }
             // gru: final state, backward half = h_reverse after step 0
             for (int b = 0; b < B; b++)
-                a.Slice(__A.gru_l1_out + 16 + b * 32, 16).CopyTo(a.Slice(__A.gru_final + 16 + b * 32, 16));
+            {
+                if (__lengths[b] == 0)
+                    a.Slice(__A.gru_final + 16 + b * 32, 16).Clear();
+                else
+                    a.Slice(__A.gru_l1_out + 16 + b * 32, 16).CopyTo(a.Slice(__A.gru_final + 16 + b * 32, 16));
+            }
 
             // ── Layer 1: Dense(10, Softmax) 'fc' ──
             // y = softmax(W x + b)   W: [10, 32], rows: one per sequence
@@ -535,6 +648,31 @@ namespace Demo.Classifiers
         public float ComputeGradients(
             global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
         {
+            __UseFullLengths();
+            return __Gradients(input, targets, inputGradients);
+        }
+
+        /// <summary>
+        /// <c>ComputeGradients</c> over rows of different lengths: the loss is the mean over the valid targets only, and nothing
+        /// in the padding (input or targets) changes the loss or any gradient. A row of length 0 contributes nothing.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A length, target or token id is out of range; nothing was
+        /// changed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths, global::System.ReadOnlySpan<int> targets)
+        {
+            __UseLengths(lengths);
+            return __Gradients(input, targets, global::System.Span<float>.Empty);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __Gradients(
+            global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(targets.Length, TargetLength, "targets");
             bool wantInputGradients = inputGradients.Length != 0;
@@ -564,11 +702,11 @@ namespace Demo.Classifiers
         {
             for (int i = 0; i < targets.Length; i++)
             {
-                if ((uint)targets[i] >= OutputSize)
+                if ((uint)targets[i] >= OutputSize && targets[i] != -100)
                     throw new global::System.ArgumentOutOfRangeException(
                         "targets",
                         targets[i],
-                        "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+                        "Target at index " + i + " is " + targets[i] + "; ids must be in [0, " + OutputSize + ") or -100.");
             }
         }
 
@@ -578,6 +716,27 @@ namespace Demo.Classifiers
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets)
+        {
+            __UseFullLengths();
+            return __LossOnly(input, targets);
+        }
+
+        /// <summary>
+        /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeLoss(
+            global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths, global::System.ReadOnlySpan<int> targets)
+        {
+            __UseLengths(lengths);
+            return __LossOnly(input, targets);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __LossOnly(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets)
         {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(targets.Length, TargetLength, "targets");
@@ -623,22 +782,73 @@ namespace Demo.Classifiers
             return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
-        /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
+        /// <summary>
+        /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
+        /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state
+        /// are unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float TrainStep(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer)
+        {
+            if (!TryTrainStep(input, lengths, targets, optimizer, out float loss))
+                throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
+                    ? "A gradient is NaN or infinite; the parameters and the optimizer state are unchanged."
+                    : "The loss is " + loss + "; the parameters and the optimizer state are unchanged.");
+            return loss;
+        }
+
+        /// <summary>
+        /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
+        /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public bool TryTrainStep(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer,
+            out float loss)
+        {
+            if (optimizer is null) throw new global::System.ArgumentNullException("optimizer");
+            loss = ComputeGradients(input, lengths, targets);
+            return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
+        }
+
+        /// <summary>
+        /// The loss, the mean over the targets that count (steps within each row's length; a class target of -100 is ignored, as
+        /// PyTorch's ignore_index); writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer. No target: 0.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
-            const float scale = 1f / TargetLength; // mean reduction
             global::System.Span<float> y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
             global::System.Span<float> dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
+            int count = 0;
+            for (int b = 0; b < BatchSize; b++)
+            {
+                int row = b, target = b;
+                if (__lengths[b] == 0 || targets[target] == -100) continue;
+                count++;
+            }
+            if (count == 0) return 0f; // nothing to learn from: no loss, no gradient
+            float scale = 1f / count; // mean reduction
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             {
                 int row = b, target = b;
+                if (__lengths[b] == 0 || targets[target] == -100) continue;
                 // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
                 sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(
                     y.Slice(row * 10, 10), targets[target], dy.Slice(row * 10, 10), scale);
             }
-            return (float)(sum / TargetLength);
+            return (float)(sum / count);
         }
 
         /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
@@ -650,7 +860,7 @@ namespace Demo.Classifiers
             global::System.Span<float> g = __gradients;
             global::System.ReadOnlySpan<float> a = __work;
             global::System.Span<float> d = __dwork;
-            const int T = Steps, B = BatchSize;
+            int T = __steps; const int B = BatchSize;
 
             // ── Layer 1 backward: Dense(10, Softmax) 'fc' ──
             {
@@ -666,15 +876,18 @@ namespace Demo.Classifiers
             }
 
             // ── Layer 0 backward: Gru(16) ×2 bidirectional 'gru' ──
-            // forward: gru: final state = h after step T-1   =>   d(source) += d(copy)
+            // forward: gru: final state = h after each row's last step   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(
-                    d.Slice(__A.gru_final + b * 32, 16), d.Slice(__A.gru_l1_out + 6272 + b * 32, 16));
+                if (__lengths[b] != 0)
+                    global::RnnGen.Kernels.Elementwise.Accumulate(
+                        d.Slice(__A.gru_final + b * 32, 16), d.Slice(__A.gru_l1_out + (__lengths[b] - 1) * 128 + b * 32, 16));
             // forward: gru: final state, backward half = h_reverse after step 0   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(
-                    d.Slice(__A.gru_final + 16 + b * 32, 16), d.Slice(__A.gru_l1_out + 16 + b * 32, 16));
+                if (__lengths[b] != 0)
+                    global::RnnGen.Kernels.Elementwise.Accumulate(
+                        d.Slice(__A.gru_final + 16 + b * 32, 16), d.Slice(__A.gru_l1_out + 16 + b * 32, 16));
             // gru_l1 backward, t = T-1 … 0
+            if (T > 0)
             {
                 global::System.ReadOnlySpan<float> gates = a.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len);
                 global::System.Span<float> dgates = d.Slice(__A.gru_l1_gates, __A.gru_l1_gates_len); // dL/d(pre-activations) per step
@@ -697,6 +910,7 @@ namespace Demo.Classifiers
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
+                        if (t >= __lengths[b]) continue; // padding: no gradient
                         int row = t * B + b;
                         global::System.Span<float> dh = dhs.Slice(row * 32, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -725,7 +939,7 @@ namespace Demo.Classifiers
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(__P.gru_bias_ih_l1, __P.gru_bias_ih_l1_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(__P.gru_bias_hh_l1, __P.gru_bias_hh_l1_len));
                 // dW_hh += dgh[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                     dghs.Slice(B * 48, (T - 1) * B * 48),
                     48,
                     hs.Slice(0, (T - 1) * B * 32),
@@ -748,6 +962,7 @@ namespace Demo.Classifiers
                     32);
             }
             // gru_l1_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
+            if (T > 0)
             {
                 global::System.ReadOnlySpan<float> gates = a.Slice(__A.gru_l1_reverse_gates, __A.gru_l1_reverse_gates_len);
                 // dL/d(pre-activations) per step
@@ -771,6 +986,7 @@ namespace Demo.Classifiers
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
+                        if (t >= __lengths[b]) continue; // padding: no gradient
                         int row = t * B + b;
                         global::System.Span<float> dh = dhs.Slice(row * 32 + 16, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -801,7 +1017,7 @@ namespace Demo.Classifiers
                 global::RnnGen.Kernels.Blas.SumRowsAdd(
                     dghs, 48, T * B, g.Slice(__P.gru_bias_hh_l1_reverse, __P.gru_bias_hh_l1_reverse_len));
                 // dW_hh += dgh[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                     dghs.Slice(0, (T - 1) * B * 48),
                     48,
                     hs.Slice(B * 32 + 16, (T - 1) * B * 32 - 16),
@@ -831,6 +1047,7 @@ namespace Demo.Classifiers
                     32);
             }
             // gru_l0 backward, t = T-1 … 0
+            if (T > 0)
             {
                 global::System.ReadOnlySpan<float> gates = a.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len);
                 global::System.Span<float> dgates = d.Slice(__A.gru_l0_gates, __A.gru_l0_gates_len); // dL/d(pre-activations) per step
@@ -853,6 +1070,7 @@ namespace Demo.Classifiers
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
+                        if (t >= __lengths[b]) continue; // padding: no gradient
                         int row = t * B + b;
                         global::System.Span<float> dh = dhs.Slice(row * 32, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -881,7 +1099,7 @@ namespace Demo.Classifiers
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 48, T * B, g.Slice(__P.gru_bias_ih_l0, __P.gru_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 48, T * B, g.Slice(__P.gru_bias_hh_l0, __P.gru_bias_hh_l0_len));
                 // dW_hh += dgh[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                     dghs.Slice(B * 48, (T - 1) * B * 48),
                     48,
                     hs.Slice(0, (T - 1) * B * 32),
@@ -904,6 +1122,7 @@ namespace Demo.Classifiers
                     32);
             }
             // gru_l0_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
+            if (T > 0)
             {
                 global::System.ReadOnlySpan<float> gates = a.Slice(__A.gru_l0_reverse_gates, __A.gru_l0_reverse_gates_len);
                 // dL/d(pre-activations) per step
@@ -927,6 +1146,7 @@ namespace Demo.Classifiers
                     int ldh = s == 0 ? 16 : 32;
                     for (int b = 0; b < B; b++)
                     {
+                        if (t >= __lengths[b]) continue; // padding: no gradient
                         int row = t * B + b;
                         global::System.Span<float> dh = dhs.Slice(row * 32 + 16, 16);
                         // forward: n = tanh(gx_n + r ⊙ gh_n); h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -957,7 +1177,7 @@ namespace Demo.Classifiers
                 global::RnnGen.Kernels.Blas.SumRowsAdd(
                     dghs, 48, T * B, g.Slice(__P.gru_bias_hh_l0_reverse, __P.gru_bias_hh_l0_reverse_len));
                 // dW_hh += dgh[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                     dghs.Slice(0, (T - 1) * B * 48),
                     48,
                     hs.Slice(B * 32 + 16, (T - 1) * B * 32 - 16),
@@ -1012,19 +1232,20 @@ namespace Demo.Classifiers
         private void __CarryFinalState()
         {
             global::System.Span<float> a = __work;
-            const int T = Steps, B = BatchSize;
-            // gru_l0: h after its last step (t = T-1)
+            const int B = BatchSize;
             for (int b = 0; b < B; b++)
-                a.Slice(__A.gru_l0_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(__A.gru_l0_h0 + b * 16, 16));
-            // gru_l0_reverse: h after its last step (t = 0)
-            for (int b = 0; b < B; b++)
+            {
+                int last = __lengths[b] - 1; // each row's own last step
+                if (last < 0) continue; // a row of length 0 keeps its state
+                // gru_l0: h after its last step (t = length - 1)
+                a.Slice(__A.gru_l0_out + (last * B + b) * 32, 16).CopyTo(a.Slice(__A.gru_l0_h0 + b * 16, 16));
+                // gru_l0_reverse: h after its last step (t = 0)
                 a.Slice(__A.gru_l0_out + (0 * B + b) * 32 + 16, 16).CopyTo(a.Slice(__A.gru_l0_reverse_h0 + b * 16, 16));
-            // gru_l1: h after its last step (t = T-1)
-            for (int b = 0; b < B; b++)
-                a.Slice(__A.gru_l1_out + ((T - 1) * B + b) * 32, 16).CopyTo(a.Slice(__A.gru_l1_h0 + b * 16, 16));
-            // gru_l1_reverse: h after its last step (t = 0)
-            for (int b = 0; b < B; b++)
+                // gru_l1: h after its last step (t = length - 1)
+                a.Slice(__A.gru_l1_out + (last * B + b) * 32, 16).CopyTo(a.Slice(__A.gru_l1_h0 + b * 16, 16));
+                // gru_l1_reverse: h after its last step (t = 0)
                 a.Slice(__A.gru_l1_out + (0 * B + b) * 32 + 16, 16).CopyTo(a.Slice(__A.gru_l1_reverse_h0 + b * 16, 16));
+            }
         }
 
         /// <summary>Zeroes the carried state (see <see cref="CarryState"/>): the next call starts a new sequence.</summary>

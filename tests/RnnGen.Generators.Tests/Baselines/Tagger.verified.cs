@@ -157,6 +157,12 @@ static partial class Outer
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly int[] __lengths = new int[BatchSize]; // each row's length in the current call
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __steps = Steps; // the longest row of the current call: the steps the time loops run
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __shortest = Steps; // the shortest row: before it no row has ended
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __parameters = new float[ParameterCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __gradients = new float[ParameterCount];
@@ -181,6 +187,7 @@ static partial class Outer
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Tagger(int seed)
         {
+            global::System.Array.Fill(__lengths, Steps);
             global::RnnGen.Initialization.RnnRandom rng = new global::RnnGen.Initialization.RnnRandom(seed);
             global::System.Span<float> p = __parameters;
             global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(__P.emb_weight, __P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
@@ -347,21 +354,92 @@ static partial class Outer
         /// Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id is negative or not below
-        /// <see cref="VocabularySize"/>.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id or a length is out of range.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
         {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(output.Length, OutputLength, "output");
-            __CheckTokens(input);
+            __UseFullLengths();
+            __CheckTokenRows(input);
+            __Predict(input, output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch: <paramref name="input"/> [B, T] token ids, <paramref name="output"/> [B, T, Y], batch-first and
+        /// row-major.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id or a length is out of range.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void Predict(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> output)
+        {
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(output.Length, OutputLength, "output");
+            __UseLengths(lengths);
+            __CheckTokenRows(input);
+            __Predict(input, output);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
+        {
             __Forward(input, logits: false, dropout: false);
-            // output[b, t, :] = y[t, b, :]
+            // output[b, t, :] = y[t, b, :] up to each row's length, zeros after it
             global::System.ReadOnlySpan<float> y = new global::System.ReadOnlySpan<float>(__work, __A.tags_out, __A.tags_out_len);
             for (int b = 0; b < BatchSize; b++)
                 for (int t = 0; t < Steps; t++)
-                    y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(output.Slice((b * Steps + t) * OutputSize, OutputSize));
+                    if (t < __lengths[b])
+                        y.Slice((t * BatchSize + b) * OutputSize, OutputSize).CopyTo(
+                            output.Slice((b * Steps + t) * OutputSize, OutputSize));
+                    else
+                        output.Slice((b * Steps + t) * OutputSize, OutputSize).Clear();
             if (CarryState) __CarryFinalState();
+        }
+
+        /// <summary>Checks <paramref name="lengths"/> (before anything changes) and makes them this call's lengths.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __UseLengths(global::System.ReadOnlySpan<int> lengths)
+        {
+            if (lengths.Length != BatchSize)
+                throw new global::System.ArgumentException(
+                    "Expected " + BatchSize + " lengths (one per row), got " + lengths.Length + ".", "lengths");
+            int longest = 0, shortest = Steps;
+            for (int b = 0; b < BatchSize; b++)
+            {
+                int n = lengths[b];
+                if ((uint)n > Steps)
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "lengths", n, "Row " + b + " has length " + n + "; lengths must be in [0, " + Steps + "].");
+                if (n > longest) longest = n;
+                if (n < shortest) shortest = n;
+            }
+            lengths.CopyTo(__lengths);
+            __steps = longest;
+            __shortest = shortest;
+        }
+
+        /// <summary>Every row has length <see cref="Steps"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __UseFullLengths()
+        {
+            if (__shortest != Steps) global::System.Array.Fill(__lengths, Steps);
+            __steps = Steps;
+            __shortest = Steps;
+        }
+
+        /// <summary>The token ids of every row's valid steps (padding may hold anything).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __CheckTokenRows(global::System.ReadOnlySpan<int> tokens)
+        {
+            for (int b = 0; b < BatchSize; b++)
+            {
+                __CheckTokens(tokens.Slice(b * Steps, __lengths[b]));
+            }
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
@@ -393,14 +471,18 @@ static partial class Outer
         {
             global::System.ReadOnlySpan<float> p = __parameters;
             global::System.Span<float> a = __work;
-            const int T = Steps, B = BatchSize;
+            int T = __steps; // the longest row of this call
+            const int B = BatchSize;
 
             // ── Layer 0: Embedding(100, 8) 'emb' ──
             // e[t, b, :] = emb.weight[input[b, t], :]   [V, D] = [100, 8]
             for (int b = 0; b < B; b++)
             {
                 for (int t = 0; t < T; t++)
-                    p.Slice(__P.emb_weight + input[b * T + t] * 8, 8).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 8, 8));
+                    if (t < __lengths[b])
+                        p.Slice(__P.emb_weight + input[b * Steps + t] * 8, 8).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 8, 8));
+                    else // padding: any id, read as zeros
+                        a.Slice(__A.emb_out + (t * B + b) * 8, 8).Clear();
             }
 
             // ── Layer 1: Gru(6, ResetBefore) 'enc' ──
@@ -441,6 +523,10 @@ static partial class Outer
                     for (int b = 0; b < B; b++)
                         global::RnnGen.Kernels.Cells.GruResetBeforeFinish(
                             g.Slice(b * 18, 18), ghn.Slice(b * 18, 6), h_prev.Slice(b * ldh, 6), hs.Slice((t * B + b) * 6, 6));
+                    // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                    if (t >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (t >= __lengths[b]) hs.Slice((t * B + b) * 6, 6).Clear();
                 }
             }
 
@@ -478,6 +564,10 @@ static partial class Outer
                     // h = relu(pre)
                     for (int b = 0; b < B; b++)
                         global::RnnGen.Kernels.Cells.RnnReluForward(g.Slice(b * 7, 7), hs.Slice((t * B + b) * 7, 7));
+                    // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                    if (t >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (t >= __lengths[b]) hs.Slice((t * B + b) * 7, 7).Clear();
                 }
             }
 
@@ -512,6 +602,10 @@ static partial class Outer
                             s == 0 ? c0.Slice(b * 9, 9) : cs.Slice((t_prev * B + b) * 9, 9),
                             cs.Slice((t * B + b) * 9, 9),
                             hs.Slice((t * B + b) * 9, 9));
+                    // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                    if (t >= __shortest)
+                        for (int b = 0; b < B; b++)
+                            if (t >= __lengths[b]) hs.Slice((t * B + b) * 9, 9).Clear();
                 }
             }
 
@@ -557,12 +651,37 @@ static partial class Outer
         public float ComputeGradients(
             global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputGradients)
         {
+            __UseFullLengths();
+            return __Gradients(input, targets, inputGradients);
+        }
+
+        /// <summary>
+        /// <c>ComputeGradients</c> over rows of different lengths: the loss is the mean over the valid targets only, and nothing
+        /// in the padding (input or targets) changes the loss or any gradient. A row of length 0 contributes nothing.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A length, target or token id is out of range; nothing was
+        /// changed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> lengths, global::System.ReadOnlySpan<float> targets)
+        {
+            __UseLengths(lengths);
+            return __Gradients(input, targets, global::System.Span<float>.Empty);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __Gradients(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputGradients)
+        {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(targets.Length, TargetLength, "targets");
             bool wantInputGradients = inputGradients.Length != 0;
             if (wantInputGradients) throw new global::System.ArgumentException(
                 "A token model has no input gradient: pass an empty span.", "inputGradients");
-            __CheckTokens(input);
+            __CheckTokenRows(input);
             __Forward(input, logits: true, dropout: true);
             global::System.Array.Clear(__dwork, 0, __dwork.Length);
             global::System.Array.Clear(__gradients, 0, __gradients.Length);
@@ -579,9 +698,30 @@ static partial class Outer
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets)
         {
+            __UseFullLengths();
+            return __LossOnly(input, targets);
+        }
+
+        /// <summary>
+        /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeLoss(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> lengths, global::System.ReadOnlySpan<float> targets)
+        {
+            __UseLengths(lengths);
+            return __LossOnly(input, targets);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __LossOnly(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<float> targets)
+        {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(targets.Length, TargetLength, "targets");
-            __CheckTokens(input);
+            __CheckTokenRows(input);
             __Forward(input, logits: true, dropout: false);
             float loss = __Loss(targets);
             if (CarryState) __CarryFinalState();
@@ -623,23 +763,76 @@ static partial class Outer
             return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
-        /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
+        /// <summary>
+        /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
+        /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state
+        /// are unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float TrainStep(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<float> targets,
+            global::RnnGen.Training.IOptimizer optimizer)
+        {
+            if (!TryTrainStep(input, lengths, targets, optimizer, out float loss))
+                throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
+                    ? "A gradient is NaN or infinite; the parameters and the optimizer state are unchanged."
+                    : "The loss is " + loss + "; the parameters and the optimizer state are unchanged.");
+            return loss;
+        }
+
+        /// <summary>
+        /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
+        /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public bool TryTrainStep(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<float> targets,
+            global::RnnGen.Training.IOptimizer optimizer,
+            out float loss)
+        {
+            if (optimizer is null) throw new global::System.ArgumentNullException("optimizer");
+            loss = ComputeGradients(input, lengths, targets);
+            return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
+        }
+
+        /// <summary>
+        /// The loss, the mean over the targets that count (steps within each row's length; a class target of -100 is ignored, as
+        /// PyTorch's ignore_index); writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer. No target: 0.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private float __Loss(global::System.ReadOnlySpan<float> targets)
         {
-            const float scale = 1f / OutputLength; // mean reduction
             global::System.Span<float> y = new global::System.Span<float>(__work, __A.tags_out, __A.tags_out_len);
             global::System.Span<float> dy = new global::System.Span<float>(__dwork, __A.tags_out, __A.tags_out_len);
+            int count = 0;
+            for (int b = 0; b < BatchSize; b++)
+            for (int t = 0; t < Steps; t++)
+            {
+                int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
+                if (t >= __lengths[b]) continue;
+                count++;
+            }
+            if (count == 0) return 0f; // nothing to learn from: no loss, no gradient
+            count *= 3; // every element of a valid output row
+            float scale = 1f / count; // mean reduction
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < Steps; t++)
             {
                 int row = t * BatchSize + b, target = b * Steps + t; // rows are time-major, targets batch-first
+                if (t >= __lengths[b]) continue;
                 // loss = max(z, 0) − z·t + log(1 + e^−|z|); dz = (σ(z) − t) / N
                 sum += global::RnnGen.Kernels.Losses.BinaryCrossEntropy(
                     y.Slice(row * 3, 3), targets.Slice(target * 3, 3), dy.Slice(row * 3, 3), scale);
             }
-            return (float)(sum / OutputLength);
+            return (float)(sum / count);
         }
 
         /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
@@ -651,7 +844,7 @@ static partial class Outer
             global::System.Span<float> g = __gradients;
             global::System.ReadOnlySpan<float> a = __work;
             global::System.Span<float> d = __dwork;
-            const int T = Steps, B = BatchSize;
+            int T = __steps; const int B = BatchSize;
 
             // ── Layer 5 backward: Dense(3, Sigmoid) 'tags' ──
             {
@@ -668,6 +861,7 @@ static partial class Outer
 
             // ── Layer 4 backward: Lstm(9) 'top' ──
             // top_l0 backward, t = T-1 … 0
+            if (T > 0)
             {
                 global::System.ReadOnlySpan<float> gates = a.Slice(__A.top_l0_gates, __A.top_l0_gates_len);
                 global::System.Span<float> dgates = d.Slice(__A.top_l0_gates, __A.top_l0_gates_len); // dL/d(pre-activations) per step
@@ -692,6 +886,7 @@ static partial class Outer
                     const int ldh = 9;
                     for (int b = 0; b < B; b++)
                     {
+                        if (t >= __lengths[b]) continue; // padding: no gradient
                         int row = t * B + b;
                         global::System.Span<float> dh = dhs.Slice(row * 9, 9);
                         // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
@@ -722,7 +917,7 @@ static partial class Outer
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 36, T * B, g.Slice(__P.top_bias_ih_l0, __P.top_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 36, T * B, g.Slice(__P.top_bias_hh_l0, __P.top_bias_hh_l0_len));
                 // dW_hh += dgates[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                     dgates.Slice(B * 36, (T - 1) * B * 36),
                     36,
                     hs.Slice(0, (T - 1) * B * 9),
@@ -747,6 +942,7 @@ static partial class Outer
 
             // ── Layer 3 backward: SimpleRnn(7, Relu) 'rnn' ──
             // rnn_l0 backward, t = T-1 … 0
+            if (T > 0)
             {
                 global::System.ReadOnlySpan<float> gates = a.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len);
                 global::System.Span<float> dgates = d.Slice(__A.rnn_l0_gates, __A.rnn_l0_gates_len); // dL/d(pre-activations) per step
@@ -767,6 +963,7 @@ static partial class Outer
                     const int ldh = 7;
                     for (int b = 0; b < B; b++)
                     {
+                        if (t >= __lengths[b]) continue; // padding: no gradient
                         int row = t * B + b;
                         global::System.Span<float> dh = dhs.Slice(row * 7, 7);
                         // forward: h = relu(pre)
@@ -788,7 +985,7 @@ static partial class Outer
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 7, T * B, g.Slice(__P.rnn_bias_ih_l0, __P.rnn_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 7, T * B, g.Slice(__P.rnn_bias_hh_l0, __P.rnn_bias_hh_l0_len));
                 // dW_hh += dgates[t]ᵀ h[t-1]
-                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                     dgates.Slice(B * 7, (T - 1) * B * 7),
                     7,
                     hs.Slice(0, (T - 1) * B * 7),
@@ -826,6 +1023,7 @@ static partial class Outer
 
             // ── Layer 1 backward: Gru(6, ResetBefore) 'enc' ──
             // enc_l0 backward, t = T-1 … 0
+            if (T > 0)
             {
                 global::System.ReadOnlySpan<float> gates = a.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len);
                 global::System.Span<float> dgates = d.Slice(__A.enc_l0_gates, __A.enc_l0_gates_len); // dL/d(pre-activations) per step
@@ -850,6 +1048,7 @@ static partial class Outer
                     const int ldh = 6;
                     for (int b = 0; b < B; b++)
                     {
+                        if (t >= __lengths[b]) continue; // padding: no gradient
                         int row = t * B + b;
                         global::System.Span<float> dh = dhs.Slice(row * 6, 6);
                         // forward: n = tanh(gx_n + W_hn (r ⊙ h[t-1]) + b_hn); h = (1 − z) ⊙ n + z ⊙ h[t-1]
@@ -889,7 +1088,7 @@ static partial class Outer
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 18, T * B, g.Slice(__P.enc_bias_ih_l0, __P.enc_bias_ih_l0_len));
                 global::RnnGen.Kernels.Blas.SumRowsAdd(dghs, 18, T * B, g.Slice(__P.enc_bias_hh_l0, __P.enc_bias_hh_l0_len));
                 // dW_h(rz) += dgh_rz[t]ᵀ h[t-1]; dW_hn += dgh_n[t]ᵀ (r ⊙ h[t-1])
-                global::RnnGen.Kernels.Blas.OuterProductAdd(
+                if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                     dghs.Slice(B * 18, (T - 1) * B * 18),
                     18,
                     hs.Slice(0, (T - 1) * B * 6),
@@ -917,10 +1116,10 @@ static partial class Outer
             // forward: e[t, b, :] = W[input[b, t], :]   =>   dW[input[b, t], :] += de[t, b, :]
             for (int b = 0; b < B; b++)
             {
-                for (int t = 0; t < T; t++)
+                for (int t = 0; t < __lengths[b] && t < T; t++)
                 {
                     global::RnnGen.Kernels.Elementwise.Accumulate(
-                        d.Slice(__A.emb_out + (t * B + b) * 8, 8), g.Slice(__P.emb_weight + input[b * T + t] * 8, 8));
+                        d.Slice(__A.emb_out + (t * B + b) * 8, 8), g.Slice(__P.emb_weight + input[b * Steps + t] * 8, 8));
                 }
             }
         }
@@ -1064,17 +1263,19 @@ static partial class Outer
         private void __CarryFinalState()
         {
             global::System.Span<float> a = __work;
-            const int T = Steps, B = BatchSize;
-            // enc_l0: h after its last step (t = T-1)
+            const int B = BatchSize;
             for (int b = 0; b < B; b++)
-                a.Slice(__A.enc_l0_out + ((T - 1) * B + b) * 6, 6).CopyTo(a.Slice(__A.enc_l0_h0 + b * 6, 6));
-            // rnn_l0: h after its last step (t = T-1)
-            for (int b = 0; b < B; b++)
-                a.Slice(__A.rnn_l0_out + ((T - 1) * B + b) * 7, 7).CopyTo(a.Slice(__A.rnn_l0_h0 + b * 7, 7));
-            // top_l0: h and c after its last step (t = T-1)
-            for (int b = 0; b < B; b++)
-                a.Slice(__A.top_l0_out + ((T - 1) * B + b) * 9, 9).CopyTo(a.Slice(__A.top_l0_h0 + b * 9, 9));
-            a.Slice(__A.top_l0_c + (T - 1) * B * 9, B * 9).CopyTo(a.Slice(__A.top_l0_c0, __A.top_l0_c0_len));
+            {
+                int last = __lengths[b] - 1; // each row's own last step
+                if (last < 0) continue; // a row of length 0 keeps its state
+                // enc_l0: h after its last step (t = length - 1)
+                a.Slice(__A.enc_l0_out + (last * B + b) * 6, 6).CopyTo(a.Slice(__A.enc_l0_h0 + b * 6, 6));
+                // rnn_l0: h after its last step (t = length - 1)
+                a.Slice(__A.rnn_l0_out + (last * B + b) * 7, 7).CopyTo(a.Slice(__A.rnn_l0_h0 + b * 7, 7));
+                // top_l0: h and c after its last step (t = length - 1)
+                a.Slice(__A.top_l0_out + (last * B + b) * 9, 9).CopyTo(a.Slice(__A.top_l0_h0 + b * 9, 9));
+                a.Slice(__A.top_l0_c + (last * B + b) * 9, 9).CopyTo(a.Slice(__A.top_l0_c0 + b * 9, 9));
+            }
         }
 
         /// <summary>Zeroes the carried state (see <see cref="CarryState"/>) and the streaming state of <see cref="Step"/>: the next call

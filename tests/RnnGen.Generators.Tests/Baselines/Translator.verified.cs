@@ -163,6 +163,12 @@ namespace Demo
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private readonly int[] __lengths = new int[BatchSize]; // each row's length in the current call
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __steps = Steps; // the longest row of the current call: the steps the time loops run
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private int __shortest = Steps; // the shortest row: before it no row has ended
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __parameters = new float[ParameterCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private readonly float[] __gradients = new float[ParameterCount];
@@ -191,6 +197,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public Translator(int seed)
         {
+            global::System.Array.Fill(__lengths, Steps);
             global::RnnGen.Initialization.RnnRandom rng = new global::RnnGen.Initialization.RnnRandom(seed);
             global::System.Span<float> p = __parameters;
             global::RnnGen.Initialization.ParameterInit.Normal(p.Slice(__P.emb_weight, __P.emb_weight_len), rng); // emb.weight ~ N(0, 1)
@@ -355,14 +362,39 @@ namespace Demo
         /// Allocates nothing.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id is negative or not below
-        /// <see cref="VocabularySize"/>.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id or a length is out of range.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
         {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(output.Length, OutputLength, "output");
-            __CheckTokens(input);
+            __UseFullLengths();
+            __CheckTokenRows(input);
+            __Predict(input, output);
+        }
+
+        /// <summary>
+        /// Encodes <paramref name="input"/> [B, T] token ids, each row up to its length, and decodes 24 steps into
+        /// <paramref name="output"/> [B, OutputSteps, Y].
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token id or a length is out of range.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public void Predict(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> output)
+        {
+            __CheckLength(input.Length, InputLength, "input");
+            __CheckLength(output.Length, OutputLength, "output");
+            __UseLengths(lengths);
+            __CheckTokenRows(input);
+            __Predict(input, output);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
+        {
             __Encode(input, dropout: false);
             __HandOver();
             // The decoder's streaming state: the handed-over state for its first layer, zeros for the others.
@@ -390,6 +422,47 @@ namespace Demo
             x.Clear();
             for (int b = 0; b < BatchSize; b++)
                 x[b * OutputSize + global::RnnGen.Text.Sampling.ArgMax(y.Slice(b * OutputSize, OutputSize))] = 1f;
+        }
+
+        /// <summary>Checks <paramref name="lengths"/> (before anything changes) and makes them this call's lengths.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __UseLengths(global::System.ReadOnlySpan<int> lengths)
+        {
+            if (lengths.Length != BatchSize)
+                throw new global::System.ArgumentException(
+                    "Expected " + BatchSize + " lengths (one per row), got " + lengths.Length + ".", "lengths");
+            int longest = 0, shortest = Steps;
+            for (int b = 0; b < BatchSize; b++)
+            {
+                int n = lengths[b];
+                if ((uint)n > Steps)
+                    throw new global::System.ArgumentOutOfRangeException(
+                        "lengths", n, "Row " + b + " has length " + n + "; lengths must be in [0, " + Steps + "].");
+                if (n > longest) longest = n;
+                if (n < shortest) shortest = n;
+            }
+            lengths.CopyTo(__lengths);
+            __steps = longest;
+            __shortest = shortest;
+        }
+
+        /// <summary>Every row has length <see cref="Steps"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __UseFullLengths()
+        {
+            if (__shortest != Steps) global::System.Array.Fill(__lengths, Steps);
+            __steps = Steps;
+            __shortest = Steps;
+        }
+
+        /// <summary>The token ids of every row's valid steps (padding may hold anything).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private void __CheckTokenRows(global::System.ReadOnlySpan<int> tokens)
+        {
+            for (int b = 0; b < BatchSize; b++)
+            {
+                __CheckTokens(tokens.Slice(b * Steps, __lengths[b]));
+            }
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
@@ -434,18 +507,21 @@ namespace Demo
 
             // ── Layer 0: Embedding(1000, 32) 'emb' ──
             {
-                const int T = Steps;
+                int T = __steps;
                 // e[t, b, :] = emb.weight[input[b, t], :]   [V, D] = [1000, 32]
                 for (int b = 0; b < B; b++)
                 {
                     for (int t = 0; t < T; t++)
-                        p.Slice(__P.emb_weight + input[b * T + t] * 32, 32).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 32, 32));
+                        if (t < __lengths[b])
+                            p.Slice(__P.emb_weight + input[b * Steps + t] * 32, 32).CopyTo(a.Slice(__A.emb_out + (t * B + b) * 32, 32));
+                        else // padding: any id, read as zeros
+                            a.Slice(__A.emb_out + (t * B + b) * 32, 32).Clear();
                 }
             }
 
             // ── Layer 1: Lstm(64) bidirectional 'encoder' ──
             {
-                const int T = Steps;
+                int T = __steps;
                 // encoder_l0
                 {
                     // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [256 x 32]·[32] -> [256], 20·8 rows
@@ -477,6 +553,10 @@ namespace Demo
                                 s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64),
                                 cs.Slice((t * B + b) * 64, 64),
                                 hs.Slice((t * B + b) * 128, 64));
+                        // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                        if (t >= __shortest)
+                            for (int b = 0; b < B; b++)
+                                if (t >= __lengths[b]) hs.Slice((t * B + b) * 128, 64).Clear();
                     }
                 }
                 // encoder_l0_reverse: backward direction, t = T-1 … 0
@@ -499,6 +579,14 @@ namespace Demo
                     for (int s = 0; s < T; s++)
                     {
                         int t = T - 1 - s, t_prev = t + 1; // t_prev: the step before, in this direction
+                        // A row whose last step is t starts here, from the initial state: put it where h[t_prev] is read.
+                        if (s > 0 && t_prev >= __shortest)
+                            for (int b = 0; b < B; b++)
+                                if (__lengths[b] == t_prev)
+                        {
+                            h0.Slice(b * 64, 64).CopyTo(hs.Slice((t_prev * B + b) * 128 + 64, 64));
+                            c0.Slice(b * 64, 64).CopyTo(cs.Slice((t_prev * B + b) * 64, 64));
+                        }
                         global::System.Span<float> g = gates.Slice(t * B * 256, B * 256);
                         // h[t-1], [B, 64]
                         global::System.ReadOnlySpan<float> h_prev = s == 0 ? h0 : hs.Slice(t_prev * B * 128 + 64, (B - 1) * 128 + 64);
@@ -512,6 +600,10 @@ namespace Demo
                                 s == 0 ? c0.Slice(b * 64, 64) : cs.Slice((t_prev * B + b) * 64, 64),
                                 cs.Slice((t * B + b) * 64, 64),
                                 hs.Slice((t * B + b) * 128 + 64, 64));
+                        // Rows that have ended keep h = 0 past their length (padding changes nothing).
+                        if (t >= __shortest)
+                            for (int b = 0; b < B; b++)
+                                if (t >= __lengths[b]) hs.Slice((t * B + b) * 128 + 64, 64).Clear();
                     }
                 }
             }
@@ -523,18 +615,38 @@ namespace Demo
         {
             global::System.Span<float> a = __work;
             const int B = BatchSize;
-            // encoder_l0 → decoder_l0: h after the last step
+            // encoder_l0 → decoder_l0: h after each row's last step
             for (int b = 0; b < B; b++)
-                a.Slice(__A.encoder_l0_out + 19456 + b * 128, 64).CopyTo(a.Slice(__A.decoder_l0_h0 + b * 128, 64));
+            {
+                if (__lengths[b] == 0)
+                    a.Slice(__A.decoder_l0_h0 + b * 128, 64).Clear();
+                else
+                    a.Slice(__A.encoder_l0_out + (__lengths[b] - 1) * 1024 + b * 128, 64).CopyTo(a.Slice(__A.decoder_l0_h0 + b * 128, 64));
+            }
             // encoder_l0 → decoder_l0: backward h after step 0
             for (int b = 0; b < B; b++)
-                a.Slice(__A.encoder_l0_out + 64 + b * 128, 64).CopyTo(a.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64));
-            // encoder_l0 → decoder_l0: c after the last step
+            {
+                if (__lengths[b] == 0)
+                    a.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64).Clear();
+                else
+                    a.Slice(__A.encoder_l0_out + 64 + b * 128, 64).CopyTo(a.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64));
+            }
+            // encoder_l0 → decoder_l0: c after each row's last step
             for (int b = 0; b < B; b++)
-                a.Slice(__A.encoder_l0_c + 9728 + b * 64, 64).CopyTo(a.Slice(__A.decoder_l0_c0 + b * 128, 64));
+            {
+                if (__lengths[b] == 0)
+                    a.Slice(__A.decoder_l0_c0 + b * 128, 64).Clear();
+                else
+                    a.Slice(__A.encoder_l0_c + (__lengths[b] - 1) * 512 + b * 64, 64).CopyTo(a.Slice(__A.decoder_l0_c0 + b * 128, 64));
+            }
             // encoder_l0 → decoder_l0: backward c after step 0
             for (int b = 0; b < B; b++)
-                a.Slice(__A.encoder_l0_reverse_c + b * 64, 64).CopyTo(a.Slice(__A.decoder_l0_c0 + 64 + b * 128, 64));
+            {
+                if (__lengths[b] == 0)
+                    a.Slice(__A.decoder_l0_c0 + 64 + b * 128, 64).Clear();
+                else
+                    a.Slice(__A.encoder_l0_reverse_c + b * 64, 64).CopyTo(a.Slice(__A.decoder_l0_c0 + 64 + b * 128, 64));
+            }
         }
 
         /// <summary>The decoder's forward pass over the OutputSteps steps, from the handed-over state.</summary>
@@ -547,7 +659,7 @@ namespace Demo
 
             // ── Layer 2: Lstm(128) 'decoder' ──
             {
-                const int T = OutputSteps;
+                int T = OutputSteps;
                 // decoder_l0
                 {
                     // gates[t] = W_ih x[t] + b_ih + b_hh for all t at once   [512 x 1200]·[1200] -> [512], 24·8 rows
@@ -585,7 +697,7 @@ namespace Demo
 
             // ── Layer 3: Dense(1200, Softmax) 'fc' ──
             {
-                const int T = OutputSteps;
+                int T = OutputSteps;
                 // y = softmax(W x + b)   W: [1200, 128], rows: every step of every sequence
                 {
                     global::System.Span<float> y = a.Slice(__A.fc_out, __A.fc_out_len);
@@ -635,12 +747,37 @@ namespace Demo
         public float ComputeGradients(
             global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
         {
+            __UseFullLengths();
+            return __Gradients(input, targets, inputGradients);
+        }
+
+        /// <summary>
+        /// <c>ComputeGradients</c> over rows of different lengths: the loss is the mean over the valid targets only, and nothing
+        /// in the padding (input or targets) changes the loss or any gradient. A row of length 0 contributes nothing.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A length, target or token id is out of range; nothing was
+        /// changed.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> lengths, global::System.ReadOnlySpan<int> targets)
+        {
+            __UseLengths(lengths);
+            return __Gradients(input, targets, global::System.Span<float>.Empty);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __Gradients(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
+        {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(targets.Length, TargetLength, "targets");
             bool wantInputGradients = inputGradients.Length != 0;
             if (wantInputGradients) throw new global::System.ArgumentException(
                 "A token model has no input gradient: pass an empty span.", "inputGradients");
-            __CheckTokens(input);
+            __CheckTokenRows(input);
             __CheckClasses(targets);
             __TeacherForceDecoder(targets);
             __Forward(input, logits: true, dropout: true);
@@ -656,11 +793,11 @@ namespace Demo
         {
             for (int i = 0; i < targets.Length; i++)
             {
-                if ((uint)targets[i] >= OutputSize)
+                if ((uint)targets[i] >= OutputSize && targets[i] != -100)
                     throw new global::System.ArgumentOutOfRangeException(
                         "targets",
                         targets[i],
-                        "Target at index " + i + " is " + targets[i] + "; class ids must be in [0, " + OutputSize + ").");
+                        "Target at index " + i + " is " + targets[i] + "; ids must be in [0, " + OutputSize + ") or -100.");
             }
         }
 
@@ -671,9 +808,30 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets)
         {
+            __UseFullLengths();
+            return __LossOnly(input, targets);
+        }
+
+        /// <summary>
+        /// The loss <c>ComputeGradients</c> would return, without the backward pass and without dropout (for validation).
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// Leaves <see cref="Gradients"/> untouched. Allocates nothing.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeLoss(
+            global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> lengths, global::System.ReadOnlySpan<int> targets)
+        {
+            __UseLengths(lengths);
+            return __LossOnly(input, targets);
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        private float __LossOnly(global::System.ReadOnlySpan<int> input, global::System.ReadOnlySpan<int> targets)
+        {
             __CheckLength(input.Length, InputLength, "input");
             __CheckLength(targets.Length, TargetLength, "targets");
-            __CheckTokens(input);
+            __CheckTokenRows(input);
             __CheckClasses(targets);
             __TeacherForceDecoder(targets);
             __Forward(input, logits: true, dropout: false);
@@ -714,6 +872,45 @@ namespace Demo
             return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
         }
 
+        /// <summary>
+        /// One training step: <c>ComputeGradients</c>, then <paramref name="optimizer"/> clips (if configured) and updates
+        /// <see cref="Parameters"/>. Returns the loss. Allocates nothing after the optimizer's first step.
+        /// <paramref name="lengths"/> [B]: each row's length in [0, Steps]; steps past it are padding that changes nothing (PyTorch's
+        /// packed sequences).
+        /// </summary>
+        /// <exception cref="global::RnnGen.NonFiniteException">The loss or a gradient is NaN or infinite: parameters and optimizer state
+        /// are unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float TrainStep(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer)
+        {
+            if (!TryTrainStep(input, lengths, targets, optimizer, out float loss))
+                throw new global::RnnGen.NonFiniteException(float.IsFinite(loss)
+                    ? "A gradient is NaN or infinite; the parameters and the optimizer state are unchanged."
+                    : "The loss is " + loss + "; the parameters and the optimizer state are unchanged.");
+            return loss;
+        }
+
+        /// <summary>
+        /// Like <c>TrainStep</c>, but reports a NaN or infinite loss or gradient by returning false (the parameters and the
+        /// optimizer state are then unchanged) instead of throwing. <paramref name="loss"/> is the loss either way.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public bool TryTrainStep(
+            global::System.ReadOnlySpan<int> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<int> targets,
+            global::RnnGen.Training.IOptimizer optimizer,
+            out float loss)
+        {
+            if (optimizer is null) throw new global::System.ArgumentNullException("optimizer");
+            loss = ComputeGradients(input, lengths, targets);
+            return float.IsFinite(loss) && optimizer.Step(__parameters, __gradients);
+        }
+
         /// <summary>The decoder's teacher-forced input, time-major [OutputSteps, B, Y]: zeros at step 0, then the target of the step
         /// before.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
@@ -723,26 +920,41 @@ namespace Demo
             x.Clear();
             for (int b = 0; b < BatchSize; b++)
                 for (int t = 1; t < OutputSteps; t++)
-                    x[(t * BatchSize + b) * OutputSize + targets[b * OutputSteps + t - 1]] = 1f;
+                    if (
+                        targets[b * OutputSteps + t - 1] != -100) x[(
+                            t * BatchSize + b) * OutputSize + targets[b * OutputSteps + t - 1]] = 1f;
         }
 
-        /// <summary>The loss over every target; writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer.</summary>
+        /// <summary>
+        /// The loss, the mean over the targets that count (steps within each row's length; a class target of -100 is ignored, as
+        /// PyTorch's ignore_index); writes dL/d(output) (dL/d(logits) for a fused head) into the gradient buffer. No target: 0.
+        /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private float __Loss(global::System.ReadOnlySpan<int> targets)
         {
-            const float scale = 1f / TargetLength; // mean reduction
             global::System.Span<float> y = new global::System.Span<float>(__work, __A.fc_out, __A.fc_out_len);
             global::System.Span<float> dy = new global::System.Span<float>(__dwork, __A.fc_out, __A.fc_out_len);
+            int count = 0;
+            for (int b = 0; b < BatchSize; b++)
+            for (int t = 0; t < OutputSteps; t++)
+            {
+                int row = t * BatchSize + b, target = b * OutputSteps + t; // rows are time-major, targets batch-first
+                if (__lengths[b] == 0 || targets[target] == -100) continue;
+                count++;
+            }
+            if (count == 0) return 0f; // nothing to learn from: no loss, no gradient
+            float scale = 1f / count; // mean reduction
             double sum = 0;
             for (int b = 0; b < BatchSize; b++)
             for (int t = 0; t < OutputSteps; t++)
             {
                 int row = t * BatchSize + b, target = b * OutputSteps + t; // rows are time-major, targets batch-first
+                if (__lengths[b] == 0 || targets[target] == -100) continue;
                 // loss = logsumexp(z) − z[target]; dz = (softmax(z) − onehot(target)) / N
                 sum += global::RnnGen.Kernels.Losses.SoftmaxCrossEntropy(
                     y.Slice(row * 1200, 1200), targets[target], dy.Slice(row * 1200, 1200), scale);
             }
-            return (float)(sum / TargetLength);
+            return (float)(sum / count);
         }
 
         /// <summary>Back-propagation through the layers in reverse order and through time; accumulates into
@@ -758,7 +970,7 @@ namespace Demo
 
             // ── Layer 3 backward: Dense(1200, Softmax) 'fc' ──
             {
-                const int T = OutputSteps;
+                int T = OutputSteps;
                 {
                     global::System.ReadOnlySpan<float> y = a.Slice(__A.fc_out, __A.fc_out_len);
                     global::System.Span<float> dy = d.Slice(__A.fc_out, __A.fc_out_len);
@@ -788,8 +1000,9 @@ namespace Demo
 
             // ── Layer 2 backward: Lstm(128) 'decoder' ──
             {
-                const int T = OutputSteps;
+                int T = OutputSteps;
                 // decoder_l0 backward, t = T-1 … 0
+                if (T > 0)
                 {
                     global::System.ReadOnlySpan<float> gates = a.Slice(__A.decoder_l0_gates, __A.decoder_l0_gates_len);
                     // dL/d(pre-activations) per step
@@ -847,7 +1060,7 @@ namespace Demo
                     global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(__P.decoder_bias_ih_l0, __P.decoder_bias_ih_l0_len));
                     global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 512, T * B, g.Slice(__P.decoder_bias_hh_l0, __P.decoder_bias_hh_l0_len));
                     // dW_hh += dgates[t]ᵀ h[t-1]
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                         dgates.Slice(B * 512, (T - 1) * B * 512),
                         512,
                         hs.Slice(0, (T - 1) * B * 128),
@@ -879,27 +1092,32 @@ namespace Demo
             }
 
             // ── Hand-over backward: forward copied the encoder's final state into the decoder's initial state ──
-            // forward: encoder_l0 → decoder_l0: h after the last step   =>   d(source) += d(copy)
+            // forward: encoder_l0 → decoder_l0: h after each row's last step   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(
-                    d.Slice(__A.decoder_l0_h0 + b * 128, 64), d.Slice(__A.encoder_l0_out + 19456 + b * 128, 64));
+                if (__lengths[b] != 0)
+                    global::RnnGen.Kernels.Elementwise.Accumulate(
+                        d.Slice(__A.decoder_l0_h0 + b * 128, 64), d.Slice(__A.encoder_l0_out + (__lengths[b] - 1) * 1024 + b * 128, 64));
             // forward: encoder_l0 → decoder_l0: backward h after step 0   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(
-                    d.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64), d.Slice(__A.encoder_l0_out + 64 + b * 128, 64));
-            // forward: encoder_l0 → decoder_l0: c after the last step   =>   d(source) += d(copy)
+                if (__lengths[b] != 0)
+                    global::RnnGen.Kernels.Elementwise.Accumulate(
+                        d.Slice(__A.decoder_l0_h0 + 64 + b * 128, 64), d.Slice(__A.encoder_l0_out + 64 + b * 128, 64));
+            // forward: encoder_l0 → decoder_l0: c after each row's last step   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(
-                    d.Slice(__A.decoder_l0_c0 + b * 128, 64), d.Slice(__A.encoder_l0_c + 9728 + b * 64, 64));
+                if (__lengths[b] != 0)
+                    global::RnnGen.Kernels.Elementwise.Accumulate(
+                        d.Slice(__A.decoder_l0_c0 + b * 128, 64), d.Slice(__A.encoder_l0_c + (__lengths[b] - 1) * 512 + b * 64, 64));
             // forward: encoder_l0 → decoder_l0: backward c after step 0   =>   d(source) += d(copy)
             for (int b = 0; b < B; b++)
-                global::RnnGen.Kernels.Elementwise.Accumulate(
-                    d.Slice(__A.decoder_l0_c0 + 64 + b * 128, 64), d.Slice(__A.encoder_l0_reverse_c + b * 64, 64));
+                if (__lengths[b] != 0)
+                    global::RnnGen.Kernels.Elementwise.Accumulate(
+                        d.Slice(__A.decoder_l0_c0 + 64 + b * 128, 64), d.Slice(__A.encoder_l0_reverse_c + b * 64, 64));
 
             // ── Layer 1 backward: Lstm(64) bidirectional 'encoder' ──
             {
-                const int T = Steps;
+                int T = __steps;
                 // encoder_l0 backward, t = T-1 … 0
+                if (T > 0)
                 {
                     global::System.ReadOnlySpan<float> gates = a.Slice(__A.encoder_l0_gates, __A.encoder_l0_gates_len);
                     // dL/d(pre-activations) per step
@@ -926,6 +1144,7 @@ namespace Demo
                         int ldh = s == 0 ? 64 : 128;
                         for (int b = 0; b < B; b++)
                         {
+                            if (t >= __lengths[b]) continue; // padding: no gradient
                             int row = t * B + b;
                             global::System.Span<float> dh = dhs.Slice(row * 128, 64);
                             // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
@@ -956,7 +1175,7 @@ namespace Demo
                     global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(__P.encoder_bias_ih_l0, __P.encoder_bias_ih_l0_len));
                     global::RnnGen.Kernels.Blas.SumRowsAdd(dgates, 256, T * B, g.Slice(__P.encoder_bias_hh_l0, __P.encoder_bias_hh_l0_len));
                     // dW_hh += dgates[t]ᵀ h[t-1]
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                         dgates.Slice(B * 256, (T - 1) * B * 256),
                         256,
                         hs.Slice(0, (T - 1) * B * 128),
@@ -979,6 +1198,7 @@ namespace Demo
                         32);
                 }
                 // encoder_l0_reverse backward (the backward direction: its steps are undone t = 0 … T-1)
+                if (T > 0)
                 {
                     global::System.ReadOnlySpan<float> gates = a.Slice(__A.encoder_l0_reverse_gates, __A.encoder_l0_reverse_gates_len);
                     // dL/d(pre-activations) per step
@@ -1006,6 +1226,7 @@ namespace Demo
                         int ldh = s == 0 ? 64 : 128;
                         for (int b = 0; b < B; b++)
                         {
+                            if (t >= __lengths[b]) continue; // padding: no gradient
                             int row = t * B + b;
                             global::System.Span<float> dh = dhs.Slice(row * 128 + 64, 64);
                             // forward: c = f ⊙ c[t-1] + i ⊙ g; h = o ⊙ tanh(c)
@@ -1038,7 +1259,7 @@ namespace Demo
                     global::RnnGen.Kernels.Blas.SumRowsAdd(
                         dgates, 256, T * B, g.Slice(__P.encoder_bias_hh_l0_reverse, __P.encoder_bias_hh_l0_reverse_len));
                     // dW_hh += dgates[t]ᵀ h[t-1]
-                    global::RnnGen.Kernels.Blas.OuterProductAdd(
+                    if (T > 1) global::RnnGen.Kernels.Blas.OuterProductAdd(
                         dgates.Slice(0, (T - 1) * B * 256),
                         256,
                         hs.Slice(B * 128 + 64, (T - 1) * B * 128 - 64),
@@ -1071,14 +1292,14 @@ namespace Demo
 
             // ── Layer 0 backward: Embedding(1000, 32) 'emb' ──
             {
-                const int T = Steps;
+                int T = __steps;
                 // forward: e[t, b, :] = W[input[b, t], :]   =>   dW[input[b, t], :] += de[t, b, :]
                 for (int b = 0; b < B; b++)
                 {
-                    for (int t = 0; t < T; t++)
+                    for (int t = 0; t < __lengths[b] && t < T; t++)
                     {
                         global::RnnGen.Kernels.Elementwise.Accumulate(
-                            d.Slice(__A.emb_out + (t * B + b) * 32, 32), g.Slice(__P.emb_weight + input[b * T + t] * 32, 32));
+                            d.Slice(__A.emb_out + (t * B + b) * 32, 32), g.Slice(__P.emb_weight + input[b * Steps + t] * 32, 32));
                     }
                 }
             }
