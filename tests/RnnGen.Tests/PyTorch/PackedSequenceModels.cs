@@ -78,32 +78,31 @@ internal sealed class PackedSample
     };
 }
 
-#if RNNGEN_LENGTHS // until the generator emits the overloads with lengths
 internal static class PackedSequenceModels
 {
     /// <summary>
     /// One twin and its overloads with <c>lengths</c> (generated per class, so each is called
     /// through a lambda): <c>Predict(input, lengths, output)</c>, <c>ComputeGradients(input,
-    /// lengths, targets[, inputGradients])</c>, <c>ComputeLoss(input, lengths, targets)</c>,
+    /// lengths, targets)</c>, <c>ComputeLoss(input, lengths, targets)</c>,
     /// <c>TrainStep(input, lengths, targets, optimizer)</c>.
     /// </summary>
     internal sealed record Case(
         System.Func<IRnnModel> Create,
         System.Action<IRnnModel, PackedSample, int[], float[]> Predict,
-        System.Func<IRnnModel, PackedSample, int[], float[], float> ComputeGradients,
+        System.Func<IRnnModel, PackedSample, int[], float> ComputeGradients,
         System.Func<IRnnModel, PackedSample, int[], float> ComputeLoss,
         System.Func<IRnnModel, PackedSample, int[], RnnGen.Training.IOptimizer, float> TrainStep)
     {
         public static Case Of<TModel>(
             System.Func<TModel> create,
             System.Action<TModel, PackedSample, int[], float[]> predict,
-            System.Func<TModel, PackedSample, int[], float[], float> computeGradients,
+            System.Func<TModel, PackedSample, int[], float> computeGradients,
             System.Func<TModel, PackedSample, int[], float> computeLoss,
             System.Func<TModel, PackedSample, int[], RnnGen.Training.IOptimizer, float> trainStep)
             where TModel : IRnnModel
             => new(() => create(),
                 (m, s, l, y) => predict((TModel)m, s, l, y),
-                (m, s, l, g) => computeGradients((TModel)m, s, l, g),
+                (m, s, l) => computeGradients((TModel)m, s, l),
                 (m, s, l) => computeLoss((TModel)m, s, l),
                 (m, s, l, o) => trainStep((TModel)m, s, l, o));
     }
@@ -114,54 +113,53 @@ internal static class PackedSequenceModels
         {
             ["embedding_gru_bidir_tagger"] = Case.Of(() => new PackedEmbeddingGruBidirTagger(),
                 (m, s, l, y) => m.Predict(s.Ids, l, y),
-                (m, s, l, g) => m.ComputeGradients(s.Ids, l, s.ClassTargets),
+                (m, s, l) => m.ComputeGradients(s.Ids, l, s.ClassTargets),
                 (m, s, l) => m.ComputeLoss(s.Ids, l, s.ClassTargets),
                 (m, s, l, o) => m.TrainStep(s.Ids, l, s.ClassTargets, o)),
             ["gru_bidir_m2o_softmax"] = Case.Of(() => new PackedGruBidirM2oSoftmax(),
                 (m, s, l, y) => m.Predict(s.Floats, l, y),
-                (m, s, l, g) => m.ComputeGradients(s.Floats, l, s.ClassTargets, g),
+                (m, s, l) => m.ComputeGradients(s.Floats, l, s.ClassTargets),
                 (m, s, l) => m.ComputeLoss(s.Floats, l, s.ClassTargets),
                 (m, s, l, o) => m.TrainStep(s.Floats, l, s.ClassTargets, o)),
             ["gru_m2m_mse"] = Case.Of(() => new PackedGruM2mMse(),
                 (m, s, l, y) => m.Predict(s.Floats, l, y),
-                (m, s, l, g) => m.ComputeGradients(s.Floats, l, s.FloatTargets, g),
+                (m, s, l) => m.ComputeGradients(s.Floats, l, s.FloatTargets),
                 (m, s, l) => m.ComputeLoss(s.Floats, l, s.FloatTargets),
                 (m, s, l, o) => m.TrainStep(s.Floats, l, s.FloatTargets, o)),
             ["gru_m2o_mse"] = Case.Of(() => new PackedGruM2oMse(),
                 (m, s, l, y) => m.Predict(s.Floats, l, y),
-                (m, s, l, g) => m.ComputeGradients(s.Floats, l, s.FloatTargets, g),
+                (m, s, l) => m.ComputeGradients(s.Floats, l, s.FloatTargets),
                 (m, s, l) => m.ComputeLoss(s.Floats, l, s.FloatTargets),
                 (m, s, l, o) => m.TrainStep(s.Floats, l, s.FloatTargets, o)),
             ["gru_resetbefore_m2m_mse"] = Case.Of(() => new PackedGruResetbeforeM2mMse(),
                 (m, s, l, y) => m.Predict(s.Floats, l, y),
-                (m, s, l, g) => m.ComputeGradients(s.Floats, l, s.FloatTargets, g),
+                (m, s, l) => m.ComputeGradients(s.Floats, l, s.FloatTargets),
                 (m, s, l) => m.ComputeLoss(s.Floats, l, s.FloatTargets),
                 (m, s, l, o) => m.TrainStep(s.Floats, l, s.FloatTargets, o)),
             ["lstm_bidir_m2m_softmax"] = Case.Of(() => new PackedLstmBidirM2mSoftmax(),
                 (m, s, l, y) => m.Predict(s.Floats, l, y),
-                (m, s, l, g) => m.ComputeGradients(s.Floats, l, s.ClassTargets, g),
+                (m, s, l) => m.ComputeGradients(s.Floats, l, s.ClassTargets),
                 (m, s, l) => m.ComputeLoss(s.Floats, l, s.ClassTargets),
                 (m, s, l, o) => m.TrainStep(s.Floats, l, s.ClassTargets, o)),
             ["lstm_layers2_m2o"] = Case.Of(() => new PackedLstmLayers2M2o(),
                 (m, s, l, y) => m.Predict(s.Floats, l, y),
-                (m, s, l, g) => m.ComputeGradients(s.Floats, l, s.ClassTargets, g),
+                (m, s, l) => m.ComputeGradients(s.Floats, l, s.ClassTargets),
                 (m, s, l) => m.ComputeLoss(s.Floats, l, s.ClassTargets),
                 (m, s, l, o) => m.TrainStep(s.Floats, l, s.ClassTargets, o)),
             ["lstm_m2m_softmax"] = Case.Of(() => new PackedLstmM2mSoftmax(),
                 (m, s, l, y) => m.Predict(s.Floats, l, y),
-                (m, s, l, g) => m.ComputeGradients(s.Floats, l, s.ClassTargets, g),
+                (m, s, l) => m.ComputeGradients(s.Floats, l, s.ClassTargets),
                 (m, s, l) => m.ComputeLoss(s.Floats, l, s.ClassTargets),
                 (m, s, l, o) => m.TrainStep(s.Floats, l, s.ClassTargets, o)),
             ["mixed_lstm_gru_m2m"] = Case.Of(() => new PackedMixedLstmGruM2m(),
                 (m, s, l, y) => m.Predict(s.Floats, l, y),
-                (m, s, l, g) => m.ComputeGradients(s.Floats, l, s.ClassTargets, g),
+                (m, s, l) => m.ComputeGradients(s.Floats, l, s.ClassTargets),
                 (m, s, l) => m.ComputeLoss(s.Floats, l, s.ClassTargets),
                 (m, s, l, o) => m.TrainStep(s.Floats, l, s.ClassTargets, o)),
             ["rnn_relu_m2o_sigmoid"] = Case.Of(() => new PackedRnnReluM2oSigmoid(),
                 (m, s, l, y) => m.Predict(s.Floats, l, y),
-                (m, s, l, g) => m.ComputeGradients(s.Floats, l, s.FloatTargets, g),
+                (m, s, l) => m.ComputeGradients(s.Floats, l, s.FloatTargets),
                 (m, s, l) => m.ComputeLoss(s.Floats, l, s.FloatTargets),
                 (m, s, l, o) => m.TrainStep(s.Floats, l, s.FloatTargets, o)),
         };
 }
-#endif
