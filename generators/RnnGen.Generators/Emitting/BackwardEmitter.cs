@@ -61,6 +61,18 @@ internal static class BackwardEmitter
             w.Line($"return __Gradients(input, targets, {Names.Span}.Empty);");
             w.CloseBlock();
             w.Line();
+            if (!plan.TokenInput)
+            {
+                w.Line("/// <summary>");
+                w.Line("/// <c>ComputeGradients</c> over rows of different lengths, and, when <paramref name=\"inputGradients\"/> is not empty, the");
+                w.Line("/// gradient of the loss with respect to the input ([B, T, X] batch-first; zero in the padding).");
+                w.Line("/// </summary>");
+                w.OpenMember($"public float ComputeGradients({inputType} input, {Names.ReadOnlySpanInt} lengths, {targetType} targets, {Names.Span} inputGradients)");
+                w.Line("__UseLengths(lengths);");
+                w.Line("return __Gradients(input, targets, inputGradients);");
+                w.CloseBlock();
+                w.Line();
+            }
         }
         w.OpenMember($"{gradients}({inputType} input, {targetType} targets, {Names.Span} inputGradients)");
         w.Line($"__CheckLength(input.Length, {inputLength}, \"input\");");
@@ -98,8 +110,13 @@ internal static class BackwardEmitter
 
         if (plan.ClassTargets)
         {
-            w.OpenMember($"private static void __CheckClasses({Names.ReadOnlySpanInt} targets)");
+            w.Line("/// <summary>The class ids of the targets that are read (a padded step's or a length-0 row's target may hold anything).</summary>");
+            w.OpenMember($"private void __CheckClasses({Names.ReadOnlySpanInt} targets)");
             w.OpenBlock("for (int i = 0; i < targets.Length; i++)");
+            if (!plan.Generates && !plan.EncoderDecoder)
+                w.Line(plan.OutputIsSequence
+                    ? "if (i % Steps >= __lengths[i / Steps]) continue; // padding: never read"
+                    : "if (__lengths[i] == 0) continue; // a row of length 0: never read");
             w.Line("if ((uint)targets[i] >= OutputSize && targets[i] != -100)");
             w.Line("    throw new global::System.ArgumentOutOfRangeException(\"targets\", targets[i], \"Target at index \" + i + \" is \" + targets[i] + \"; ids must be in [0, \" + OutputSize + \") or -100.\");");
             w.CloseBlock();

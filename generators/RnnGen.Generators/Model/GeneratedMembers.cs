@@ -107,6 +107,7 @@ internal static class GeneratedMembers
             // Rows of different lengths: every model that reads a sequence (an encoder-decoder's source).
             Method("void", "Predict", input, IntSpan, Span);
             Method(Float, "ComputeGradients", input, IntSpan, target);
+            if (!tokenInput) Method(Float, "ComputeGradients", input, IntSpan, target, Span);
             Method(Float, "ComputeLoss", input, IntSpan, target);
             Method(Float, "TrainStep", input, IntSpan, target, Optimizer);
             Method("bool", "TryTrainStep", input, IntSpan, target, Optimizer, "out " + Float);

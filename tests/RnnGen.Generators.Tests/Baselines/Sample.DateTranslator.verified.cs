@@ -765,8 +765,9 @@ namespace TranslateSample
             return loss;
         }
 
+        /// <summary>The class ids of the targets that are read (a padded step's or a length-0 row's target may hold anything).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-        private static void __CheckClasses(global::System.ReadOnlySpan<int> targets)
+        private void __CheckClasses(global::System.ReadOnlySpan<int> targets)
         {
             for (int i = 0; i < targets.Length; i++)
             {

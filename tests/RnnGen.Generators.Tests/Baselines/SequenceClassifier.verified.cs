@@ -669,6 +669,21 @@ namespace Demo.Classifiers
             return __Gradients(input, targets, global::System.Span<float>.Empty);
         }
 
+        /// <summary>
+        /// <c>ComputeGradients</c> over rows of different lengths, and, when <paramref name="inputGradients"/> is not empty, the
+        /// gradient of the loss with respect to the input ([B, T, X] batch-first; zero in the padding).
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<int> lengths,
+            global::System.ReadOnlySpan<int> targets,
+            global::System.Span<float> inputGradients)
+        {
+            __UseLengths(lengths);
+            return __Gradients(input, targets, inputGradients);
+        }
+
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
         private float __Gradients(
             global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> targets, global::System.Span<float> inputGradients)
@@ -697,11 +712,13 @@ namespace Demo.Classifiers
             return loss;
         }
 
+        /// <summary>The class ids of the targets that are read (a padded step's or a length-0 row's target may hold anything).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-        private static void __CheckClasses(global::System.ReadOnlySpan<int> targets)
+        private void __CheckClasses(global::System.ReadOnlySpan<int> targets)
         {
             for (int i = 0; i < targets.Length; i++)
             {
+                if (__lengths[i] == 0) continue; // a row of length 0: never read
                 if ((uint)targets[i] >= OutputSize && targets[i] != -100)
                     throw new global::System.ArgumentOutOfRangeException(
                         "targets",

@@ -130,14 +130,13 @@ public sealed class PackedSequenceFixtureTests
     }
 
     private const string NoInputGradientOverload =
-        "The generated models have no ComputeGradients(input, lengths, targets, inputGradients) overload, so the input gradient "
-        + "with lengths cannot be read; the fixtures hold it (__grad__.__input__). Remove Skip once the overload exists.";
+        "The model has no ComputeGradients(input, lengths, targets, inputGradients) overload.";
 
     /// <summary>
     /// d loss / d input with lengths against PyTorch, through a <c>ComputeGradients(input, lengths,
     /// targets, inputGradients)</c> overload found by reflection; zero at padded steps.
     /// </summary>
-    [Theory(Skip = NoInputGradientOverload)]
+    [Theory]
     [MemberData(nameof(FloatInputNames))]
     public void Input_gradient_with_lengths_matches_PyTorch(string fixture)
     {
@@ -233,13 +232,8 @@ public sealed class PackedSequenceFixtureTests
             () => targets[n++ % targets.Length]);
     }
 
-    private const string PaddedClassIdsAreChecked =
-        "Recorded defect: docs/sequences.md says a target of any class id in the padding changes nothing, but the overloads with "
-        + "lengths check every target (__CheckClasses over all B x T), so an out-of-range class id at a padded step throws "
-        + "ArgumentOutOfRangeException. Remove Skip once padded targets are not checked (or narrow the docs and delete this test).";
-
     /// <summary>Class ids out of range (not -100) at padded steps: ignored like the rest of the padding.</summary>
-    [Theory(Skip = PaddedClassIdsAreChecked)]
+    [Theory]
     [MemberData(nameof(Names))]
     public void Out_of_range_class_ids_in_the_padding_change_nothing(string fixture)
     {
