@@ -48,14 +48,16 @@ public static class DateData
         };
     }
 
-    /// <summary>Lower-cased and padded (or cut) to the model's input length, as token ids.</summary>
-    public static void EncodeInput(string human, Span<int> destination)
+    /// <summary>Lower-cased (and cut to the model's input length) as token ids; returns the length, the rest is padding the model never reads.</summary>
+    public static int EncodeInput(string human, Span<int> destination)
     {
         destination.Fill(0);
         string text = human.ToLowerInvariant();
-        for (int i = 0; i < destination.Length && i < text.Length; i++)
+        int length = Math.Min(destination.Length, text.Length);
+        for (int i = 0; i < length; i++)
         {
             destination[i] = Input.TryEncode(text[i], out int id) ? id : Input.Encode(' ');
         }
+        return length;
     }
 }

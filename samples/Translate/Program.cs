@@ -31,13 +31,14 @@ var adam = new Adam(learningRate: 3e-3f) { MaxGradientNorm = 1f };
 var rng = new RnnRandom(1);
 var input = new int[DateTranslator.InputLength];
 var targets = new int[DateTranslator.TargetLength];
+var lengths = new int[B]; // each input's real length: the encoder stops there (docs/sequences.md)
 
 void Batch(RnnRandom random, string[]? humans = null, string[]? isos = null)
 {
     for (int b = 0; b < B; b++)
     {
         var (human, iso) = DateData.Next(random);
-        DateData.EncodeInput(human, input.AsSpan(b * T, T));
+        lengths[b] = DateData.EncodeInput(human, input.AsSpan(b * T, T));
         DateData.Output.Encode(iso, targets.AsSpan(b * OT, OT));
         if (humans is not null) humans[b] = human;
         if (isos is not null) isos[b] = iso;
@@ -51,7 +52,7 @@ double recent = 0;
 for (int step = 1; step <= steps; step++)
 {
     Batch(rng);
-    float loss = model.TrainStep(input, targets, adam);
+    float loss = model.TrainStep(input, lengths, targets, adam);
     recent = step == 1 ? loss : 0.98 * recent + 0.02 * loss;
     if (step % 500 == 0 || step == steps)
         Console.WriteLine($"  step {step,5}: loss {recent:F4}  ({clock.Elapsed.TotalSeconds:F1} s)");
@@ -73,7 +74,7 @@ string Decode(int b)
 for (int round = 0; round < 32; round++)
 {
     Batch(test, humans, isos);
-    model.Predict(input, output);
+    model.Predict(input, lengths, output);
     for (int b = 0; b < B; b++, total++)
     {
         if (Decode(b) == isos[b]) exact++;
@@ -82,20 +83,20 @@ for (int round = 0; round < 32; round++)
 Console.WriteLine($"held-out dates translated exactly: {exact} of {total} ({100.0 * exact / total:F1} %)");
 
 Batch(test, humans, isos);
-model.Predict(input, output);
+model.Predict(input, lengths, output);
 Console.WriteLine();
 for (int b = 0; b < 8; b++) Console.WriteLine($"  {humans[b],-24} → {Decode(b)}   {(Decode(b) == isos[b] ? "✓" : "✗ " + isos[b])}");
 
 if (extra.Count > 0)
 {
-    // Anything from the command line, B at a time (unused rows stay padding).
+    // Anything from the command line, B at a time (unused rows have length 0: pure padding).
     Console.WriteLine();
     for (int start = 0; start < extra.Count; start += B)
     {
-        Array.Clear(input);
+        Array.Clear(lengths);
         int count = Math.Min(B, extra.Count - start);
-        for (int b = 0; b < count; b++) DateData.EncodeInput(extra[start + b], input.AsSpan(b * T, T));
-        model.Predict(input, output);
+        for (int b = 0; b < count; b++) lengths[b] = DateData.EncodeInput(extra[start + b], input.AsSpan(b * T, T));
+        model.Predict(input, lengths, output);
         for (int b = 0; b < count; b++) Console.WriteLine($"  {extra[start + b],-24} → {Decode(b)}");
     }
 }
