@@ -121,7 +121,8 @@ internal abstract class RecurrentCell : ILayerKind
                 dir.Gates = builder.Work(did + "_gates", T * B * G * H, $"[T, B, {G}H] = [{T}, {B}, {G * H}] gates {string.Join(", ", GateOrder)}");
                 if (HasCellState) dir.Cell = builder.Work(did + "_c", T * B * H, $"[T, B, H] = [{T}, {B}, {H}] cell state c");
                 foreach (var buffer in Buffers(spec, T, B))
-                    dir.Scratch.Add(buffer.Name, builder.Work($"{did}_{buffer.Name}", T * B * buffer.Width, buffer.SequenceDescription));
+                    dir.Scratch.Add(new ScratchBuffer(buffer.Name, buffer.Width,
+                        builder.Work($"{did}_{buffer.Name}", T * B * buffer.Width, buffer.SequenceDescription)));
                 dir.StateH = builder.State(did + "_h", B * H, $"[B, H] = [{B}, {H}] h");
                 if (HasCellState) dir.StateC = builder.State(did + "_c", B * H, $"[B, H] = [{B}, {H}] c");
                 sub.Directions.Add(dir);
@@ -151,7 +152,8 @@ internal abstract class RecurrentCell : ILayerKind
         }
         layer.StepGates = builder.StepWork(n + "_gates", B * G * H, $"[B, {G}H] one step's gates");
         foreach (var buffer in Buffers(spec, T, B))
-            layer.StepScratch.Add(buffer.Name, builder.StepWork($"{n}_{buffer.Name}", B * buffer.Width, buffer.StepDescription));
+            layer.StepScratch.Add(new ScratchBuffer(buffer.Name, buffer.Width,
+                builder.StepWork($"{n}_{buffer.Name}", B * buffer.Width, buffer.StepDescription)));
     }
 
     public void WriteForward(SourceWriter w, ModelPlan plan, LayerPlan layer) => RecurrentLayerEmitter.WriteForward(w, plan, layer, this);

@@ -44,9 +44,9 @@ internal static class RecurrentLayerEmitter
                     w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(__A.{dir.InitialC!.Id}, __A.{dir.InitialC.Id}_len); // [B, {H}]");
                 }
                 var buffers = new Dictionary<string, string>();
-                foreach (var buffer in cell.Buffers(spec, layer.Steps, plan.B))
+                foreach (var buffer in dir.Scratch)
                 {
-                    var region = dir.Scratch[buffer.Name];
+                    var region = buffer.Region;
                     w.Line($"{Names.Span} {buffer.Name}s = a.Slice(__A.{region.Id}, __A.{region.Id}_len); // [T, B, {buffer.Width}]");
                     buffers.Add(buffer.Name, $"{buffer.Name}s.Slice(t * B * {buffer.Width}, B * {buffer.Width})");
                 }
@@ -130,9 +130,9 @@ internal static class RecurrentLayerEmitter
                     w.Line($"{Names.ReadOnlySpan} c0 = a.Slice(__A.{dir.InitialC!.Id}, __A.{dir.InitialC.Id}_len);");
                     w.Line($"{Names.Span} dc0 = d.Slice(__A.{dir.InitialC.Id}, __A.{dir.InitialC.Id}_len);");
                 }
-                foreach (var buffer in cell.Buffers(spec, layer.Steps, 0))
+                foreach (var buffer in dir.Scratch)
                 {
-                    var region = dir.Scratch[buffer.Name];
+                    var region = buffer.Region;
                     w.Line($"{Names.ReadOnlySpan} {buffer.Name}s = a.Slice(__A.{region.Id}, __A.{region.Id}_len);");
                     w.Line($"{Names.Span} d{buffer.Name}s = d.Slice(__A.{region.Id}, __A.{region.Id}_len);");
                 }
@@ -201,7 +201,7 @@ internal static class RecurrentLayerEmitter
             w.Line($"{Names.ReadOnlySpan} h_prev = h; // h[t-1]; the cell overwrites it with h[t] element by element");
             w.Line($"const int ldh = {H};");
             var buffers = new Dictionary<string, string>();
-            foreach (var entry in layer.StepScratch) buffers.Add(entry.Key, $"q.Slice(__Q.{entry.Value.Id}, __Q.{entry.Value.Id}_len)");
+            foreach (var buffer in layer.StepScratch) buffers.Add(buffer.Name, $"q.Slice(__Q.{buffer.Region.Id}, __Q.{buffer.Region.Id}_len)");
             cell.WriteStepForward(w, spec, new RecurrenceSpans(
                 Buffers: buffers,
                 CellPrevious: $"c.Slice(b * {H}, {H})",

@@ -42,6 +42,9 @@ internal sealed record Region(string Id, int Offset, int Length, string Descript
 internal sealed record StateCopy(string What, Region Source, int SourceOffset, int SourceStride, int StepStride,
     Region Destination, int DestinationOffset, int DestinationStride, int Length);
 
+/// <summary>One of a cell's own per-step buffers, planned: its name in the cell's code, floats per batch row and step, and where it lives.</summary>
+internal sealed record ScratchBuffer(string Name, int Width, Region Region);
+
 /// <summary>One direction of one stacked layer of a recurrent attribute.</summary>
 internal sealed class DirectionPlan
 {
@@ -58,7 +61,7 @@ internal sealed class DirectionPlan
     /// <summary>[T, B, H] the second state of a cell that has one (LSTM: the cell state c_t).</summary>
     public Region? Cell { get; set; }
     /// <summary>The cell's own per-step buffers [T, B, width], by the cell's name for them (GRU: <c>gh</c>, <c>rh</c>).</summary>
-    public Dictionary<string, Region> Scratch { get; } = new();
+    public List<ScratchBuffer> Scratch { get; } = new();
     /// <summary>[B, H] the state before the first step, h_{-1} (zeros, or the carried final state).</summary>
     public Region InitialH { get; set; } = null!;
     /// <summary>[B, H] the second state before the first step (LSTM c_{-1}).</summary>
@@ -139,7 +142,7 @@ internal sealed class LayerPlan
     /// <summary>Streaming: scratch for one step's gate rows [B, G·H].</summary>
     public Region? StepGates { get; set; }
     /// <summary>Streaming: the cell's own buffers for one step, [B, width], by the cell's name for them.</summary>
-    public Dictionary<string, Region> StepScratch { get; } = new();
+    public List<ScratchBuffer> StepScratch { get; } = new();
     /// <summary>Streaming: this layer's output for one step [B, W] (Dense, Embedding).</summary>
     public Region? StepOutput { get; set; }
 }
